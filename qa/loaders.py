@@ -1,0 +1,141 @@
+"""Read article files (.txt, .md, .html) into cleaned `Article`s."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.clean import Paragraph, clean_text, parse_date
+from qa.errors import IngestError, InputError
+
+SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+            ".html": "html", ".htm": "html"}
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: body paragraphs with their spans in the file, and metadata."""
+
+    path: Path
+    title: str
+    source: str | None
+    date: str | None
+    paragraphs: tuple[Paragraph, ...]
+    content_hash: str
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+
+def find_files(paths: list[Path]) -> list[Path]:
+    """Article files under `paths` (files or folders, searched recursively), sorted."""
+    found: set[Path] = set()
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+        if path.is_file():
+            found.add(path.resolve())
+            continue
+        for child in path.rglob("*"):
+            if child.suffix.lower() in SUFFIXES and child.is_file():
+                found.add(child.resolve())
+    return sorted(found)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise IngestError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MiB, not an article")
+    if b"\x00" in data[:8192]:
+        raise IngestError(f"{path}: binary file, not an article")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Old news archives are often cp1252; refuse only what decodes as neither.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise IngestError(f"{path}: not UTF-8 text") from exc
+
+
+_FRONT_MATTER = re.compile(r"\A---\s*\n(?P<body>.*?)\n---\s*\n", re.S)
+_MD_INLINE = [
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
+    (re.compile(r"^#{1,6}\s+"), ""),
+    (re.compile(r"^>\s?"), ""),
+]
+
+
+def _markdown_to_text(text: str) -> tuple[str, dict[str, str]]:
+    """Strip front matter and inline Markdown, keeping every line where it was.
+
+    Front matter is blanked to spaces and inline markup is replaced on its own line, so
+    the character spans of paragraphs stay close to the file's (exact for plain lines).
+    """
+    meta: dict[str, str] = {}
+    m = _FRONT_MATTER.match(text)
+    if m:
+        for line in m["body"].splitlines():
+            key, _, value = line.partition(":")
+            if value.strip():
+                meta[key.strip().lower()] = value.strip().strip("'\"")
+        text = re.sub(r"[^\n]", " ", m.group(0)) + text[m.end():]
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\n")
+        for pattern, repl in _MD_INLINE:
+            body = pattern.sub(repl, body)
+        out.append(body.ljust(len(line.rstrip("\n"))) + line[len(line.rstrip("\n")):])
+    first_heading = re.search(r"^#\s+(.+)$", text, re.M)
+    if first_heading and "title" not in meta:
+        meta["title"] = first_heading.group(1).strip()
+    return "".join(out), meta
+
+
+def _html_to_text(raw: str, path: Path) -> tuple[str, dict[str, str]]:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
+    if doc is None or not (doc.text or "").strip():
+        raise IngestError(f"{path}: no article text found in the HTML")
+    meta = {k: v for k, v in {"title": doc.title, "source": doc.sitename, "date": doc.date}.items() if v}
+    return doc.text, meta
+
+
+def load_article(path: Path) -> Article:
+    """Read and clean one file. Raises IngestError with a one-line reason."""
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise IngestError(f"{path}: unsupported file type (use .txt, .md or .html)")
+    raw = _read_text(path)
+    if not raw.strip():
+        raise IngestError(f"{path}: empty file")
+    meta: dict[str, str] = {}
+    text = raw
+    if kind == "markdown":
+        text, meta = _markdown_to_text(raw)
+    elif kind == "html":
+        text, meta = _html_to_text(raw, path)
+    cleaned = clean_text(text, title=meta.get("title"), source=meta.get("source"))
+    if not cleaned.paragraphs:
+        raise IngestError(f"{path}: no article text left after cleaning")
+    date = cleaned.date
+    if meta.get("date"):
+        date = parse_date(meta["date"]) or date
+    return Article(
+        path=path,
+        title=cleaned.title or path.stem,
+        source=cleaned.source,
+        date=date,
+        paragraphs=tuple(cleaned.paragraphs),
+        content_hash=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
+    )

@@ -1,0 +1,54 @@
+"""Build the default collaborators (embedder, store, chat model) from settings.
+
+The embedder and the embedded model server are process-wide resources: they are created
+once per process and shared by every `Assistant` built from the same settings.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+from qa.embed import MiniLMEmbedder
+from qa.embedded import MODEL_NAME, EmbeddedServer, Progress
+from qa.llm import ChatModel, OpenAIChat
+from qa.settings import Settings
+from qa.store import Store
+
+DEFAULT_REMOTE_MODEL = "gpt-4o-mini"
+
+_servers: dict[tuple, EmbeddedServer] = {}
+_servers_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def default_embedder() -> MiniLMEmbedder:
+    return MiniLMEmbedder()
+
+
+def open_store(settings: Settings, model_id: str, *, rebuild: bool = False) -> Store:
+    return Store(settings.chroma_dir, collection=settings.collection, model_id=model_id, rebuild=rebuild)
+
+
+def embedded_server(settings: Settings) -> EmbeddedServer:
+    key = (settings.cache_dir, settings.log_dir, settings.server_threads, settings.server_context)
+    with _servers_lock:
+        if key not in _servers:
+            _servers[key] = EmbeddedServer(settings)
+        return _servers[key]
+
+
+def make_llm(settings: Settings, progress: Progress | None = None) -> ChatModel:
+    """The configured endpoint, or the embedded llama.cpp server (started now if needed)."""
+    if settings.uses_embedded_llm:
+        url = embedded_server(settings).start(progress)
+        return OpenAIChat(
+            base_url=url, model=settings.llm_model or MODEL_NAME, api_key=None,
+            timeout=settings.llm_timeout, max_retries=0,
+        )
+    return OpenAIChat(
+        base_url=settings.llm_base_url or "",
+        model=settings.llm_model or DEFAULT_REMOTE_MODEL,
+        api_key=settings.api_key,
+        timeout=settings.llm_timeout,
+    )

@@ -1,0 +1,112 @@
+"""Every knob of the assistant, read from `QA_*` environment variables (or a `.env` file).
+
+One documented field per setting; the README's configuration table mirrors this file
+(a unit test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "qa-news"
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def _default_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Configuration of the assistant. Every field is read from `QA_<FIELD>`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="QA_", env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Where the Chroma store, logs and conversations are kept.",
+    )
+    cache_dir: Path = Field(
+        default_factory=_default_cache_dir,
+        description="Where the embedded model's GGUF file is assembled (about 1.1 GB, once).",
+    )
+    collection: str = Field(default="articles", description="Name of the Chroma collection.")
+
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible endpoint (e.g. `http://localhost:11434/v1`). "
+        "Unset: start the embedded llama.cpp server.",
+    )
+    llm_model: str | None = Field(
+        default=None,
+        description="Model name sent to the endpoint. Default: `gpt-4o-mini` for a remote "
+        "endpoint, the bundled Qwen2.5-Coder-1.5B-Instruct for the embedded one.",
+    )
+    llm_api_key: str | None = Field(
+        default=None,
+        description="API key for the endpoint; falls back to `OPENAI_API_KEY`. Never printed.",
+    )
+    llm_timeout: float = Field(
+        default=120.0, gt=0, description="Seconds to wait for the endpoint before giving up."
+    )
+    llm_max_tokens: int = Field(default=256, gt=0, description="Longest answer, in tokens.")
+    llm_temperature: float = Field(
+        default=0.0, ge=0, le=2, description="Sampling temperature (0 = deterministic)."
+    )
+
+    server_threads: int = Field(
+        default_factory=lambda: max(1, os.cpu_count() or 1),
+        description="CPU threads for the embedded llama.cpp server.",
+    )
+    server_context: int = Field(
+        default=4096, ge=512, description="Context window of the embedded server, in tokens."
+    )
+    server_start_timeout: float = Field(
+        default=180.0, gt=0, description="Seconds to wait for the embedded server to start."
+    )
+
+    top_k: int = Field(default=5, ge=1, le=20, description="Passages given to the model.")
+    min_score: float = Field(
+        default=0.35,
+        ge=-1,
+        le=1,
+        description="Cosine similarity the best passage must reach, or the question is "
+        "refused without calling the model.",
+    )
+    chunk_size: int = Field(
+        default=64, ge=32, description="Target passage length, in tokens (sentence-aware)."
+    )
+    chunk_overlap: int = Field(default=0, ge=0, description="Tokens shared by neighbouring passages.")
+    max_question_chars: int = Field(
+        default=2000, ge=10, description="Longest question accepted, in characters."
+    )
+
+    @field_validator("llm_base_url", "llm_model", "llm_api_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def uses_embedded_llm(self) -> bool:
+        return self.llm_base_url is None
+
+    @property
+    def api_key(self) -> str | None:
+        return self.llm_api_key or os.environ.get("OPENAI_API_KEY") or None
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"

@@ -1,0 +1,180 @@
+"""The Chroma store of passages: one collection, cosine space, our own embeddings.
+
+The collection's metadata records the embedding model; opening it with another model is
+an error that tells the user to rebuild. A document is replaced by adding its new
+passages first and deleting the old ones after, so an interrupted write never leaves a
+document missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.errors import EmbeddingMismatchError, StoreError
+from qa.types import Passage
+
+SCHEMA_VERSION = 1
+_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    doc_id: str
+    content_hash: str
+    path: str
+    title: str
+    source: str | None
+    passages: int
+
+
+def _meta_to_passage(pid: str, text: str, meta: dict[str, Any], score: float) -> Passage:
+    return Passage(
+        id=pid,
+        doc_id=str(meta.get("doc_id", "")),
+        source=meta.get("source") or None,
+        title=str(meta.get("title", "")),
+        text=text,
+        score=score,
+        span=(int(meta.get("start", 0)), int(meta.get("end", 0))),
+        path=str(meta.get("path", "")),
+        date=meta.get("date") or None,
+    )
+
+
+class Store:
+    """Passages of articles in a Chroma collection (embedded client by default)."""
+
+    def __init__(self, path: Path, *, collection: str, model_id: str, rebuild: bool = False) -> None:
+        self.path = path
+        self.model_id = model_id
+        self.collection_name = collection
+        self._writes = 0
+        self._lexical = None
+        try:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            path.mkdir(parents=True, exist_ok=True)
+            self._client = chromadb.PersistentClient(
+                path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
+            )
+            if rebuild and collection in {c.name for c in self._client.list_collections()}:
+                self._client.delete_collection(collection)
+            self._col = self._client.get_or_create_collection(
+                collection,
+                metadata={"embedding_model": model_id, "schema": SCHEMA_VERSION},
+                configuration={"hnsw": {"space": "cosine"}},
+                embedding_function=None,
+            )
+        except Exception as exc:  # chromadb raises many types for a bad or locked store
+            raise StoreError(
+                f"cannot open the store at {path} ({type(exc).__name__}: {str(exc)[:120]}); "
+                "if it is damaged, move it aside and run `qa ingest` again"
+            ) from exc
+        stored = (self._col.metadata or {}).get("embedding_model")
+        if stored != model_id:
+            raise EmbeddingMismatchError(
+                f"the store at {path} was built with the embedding model {stored!r}, not {model_id!r}: "
+                "run `qa ingest --rebuild` to re-embed the articles"
+            )
+
+    def _call(self, what: str, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            raise StoreError(f"store {what} failed at {self.path}: {type(exc).__name__}: {str(exc)[:160]}") from exc
+
+    def count(self) -> int:
+        return int(self._call("count", self._col.count))
+
+    def documents(self) -> dict[str, StoredDocument]:
+        """Every stored document, from the metadata of its first passage."""
+        got = self._call("read", self._col.get, where={"chunk": 0}, include=["metadatas"])
+        docs: dict[str, StoredDocument] = {}
+        for meta in got["metadatas"] or []:
+            doc = StoredDocument(
+                doc_id=str(meta["doc_id"]),
+                content_hash=str(meta["content_hash"]),
+                path=str(meta.get("path", "")),
+                title=str(meta.get("title", "")),
+                source=meta.get("source") or None,
+                passages=int(meta.get("n_chunks", 0)),
+            )
+            docs[doc.doc_id] = doc
+        return docs
+
+    def put_document(
+        self,
+        doc_id: str,
+        content_hash: str,
+        texts: Sequence[str],
+        embeddings: np.ndarray,
+        metadatas: Sequence[dict[str, Any]],
+    ) -> None:
+        """Store a document's passages, replacing any other version of it."""
+        ids = [f"{doc_id}:{content_hash[:12]}:{i}" for i in range(len(texts))]
+        for lo in range(0, len(ids), _BATCH):
+            hi = lo + _BATCH
+            self._call(
+                "write",
+                self._col.upsert,
+                ids=ids[lo:hi],
+                embeddings=embeddings[lo:hi],
+                documents=list(texts[lo:hi]),
+                metadatas=list(metadatas[lo:hi]),
+            )
+        self._writes += 1
+        self._call(
+            "delete",
+            self._col.delete,
+            where={"$and": [{"doc_id": doc_id}, {"content_hash": {"$ne": content_hash}}]},
+        )
+
+    def lexical_index(self):
+        """A BM25 index of every passage, rebuilt only when the store has changed."""
+        from qa.lexical import LexicalIndex
+
+        key = (self.count(), self._writes)
+        if self._lexical is None or self._lexical[0] != key:
+            got = self._call("read", self._col.get, include=["documents"])
+            self._lexical = (key, LexicalIndex(got["ids"], got["documents"] or []))
+        return self._lexical[1]
+
+    def get(self, ids: Sequence[str], embedding: np.ndarray) -> list[Passage]:
+        """Passages by id, scored by cosine similarity to `embedding`."""
+        if not ids:
+            return []
+        got = self._call("read", self._col.get, ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        found = {
+            pid: _meta_to_passage(pid, text, meta, float(np.dot(np.asarray(vec), embedding)))
+            for pid, text, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
+        }
+        return [found[i] for i in ids if i in found]
+
+    def delete_document(self, doc_id: str) -> None:
+        self._writes += 1
+        self._call("delete", self._col.delete, where={"doc_id": doc_id})
+
+    def query(self, embedding: np.ndarray, k: int) -> list[Passage]:
+        """The `k` passages closest to `embedding`, best first (score = cosine similarity)."""
+        n = self.count()
+        if n == 0:
+            return []
+        got = self._call(
+            "query",
+            self._col.query,
+            query_embeddings=[embedding],
+            n_results=min(k, n),
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            _meta_to_passage(pid, text, meta, 1.0 - float(dist))
+            for pid, text, meta, dist in zip(
+                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0]
+            )
+        ]

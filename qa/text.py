@@ -1,0 +1,44 @@
+"""Word-level text helpers shared by retrieval (BM25) and answer verification."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+STOP = frozenset(
+    """a an the of in on at to for from by with and or but is are was were be been being has have
+    had it its this that these those as into than then there their they them he she his her him we
+    you i not no do did does said says say will would can could also about after before over which
+    who whom what when where why how while all any some more most such other only just so very
+    per cent percent according""".split()
+)
+NOT_NAMES = frozenset("i the a an in on at it this that these those he she they we mr ms mrs dr".split())
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from nltk.stem import PorterStemmer
+
+    return PorterStemmer()
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    word = word.lower().replace("’", "'")
+    word = re.sub(r"'s$", "", word)
+    return _stemmer().stem(word)
+
+
+def content_stems(text: str) -> set[str]:
+    return {stem(t) for t in TOKEN.findall(text) if t.lower() not in STOP and not t.isdigit()}
+
+
+def tokens_for_search(text: str) -> list[str]:
+    """Content-word stems (and numbers) in order, for BM25."""
+    return [stem(t) for t in TOKEN.findall(text) if t.lower() not in STOP]
+
+
+def numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in NUMBER.findall(text)}

@@ -1,0 +1,102 @@
+"""Typed results shared by the CLI, the TUI, scripts and the evals."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Passage(_Frozen):
+    """A retrieved passage of an article."""
+
+    id: str = Field(description="Passage id in the store.")
+    doc_id: str
+    source: str | None = Field(default=None, description="Outlet, when the article names it.")
+    title: str
+    text: str
+    score: float = Field(default=0.0, description="Cosine similarity to the query.")
+    span: tuple[int, int] = Field(description="Character offsets of the passage in its file.")
+    path: str = ""
+    date: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Outlet (or file name when unknown) and title, for display."""
+        origin = self.source or (self.path.rsplit("/", 1)[-1] if self.path else self.doc_id)
+        return f"{origin} — {self.title}"
+
+
+class Citation(_Frozen):
+    """A `[n]` marker of the answer and the passage it points at."""
+
+    n: int = Field(description="The number used in the answer text (1-based).")
+    passage: Passage
+    quote: str = Field(description="The sentence of the passage closest to the citing claim.")
+
+
+class Timings(_Frozen):
+    retrieve_ms: float = 0.0
+    first_token_ms: float | None = None
+    total_ms: float = 0.0
+
+
+class Answer(_Frozen):
+    """The answer to one question, with the passages it was given and what it cites."""
+
+    question: str
+    text: str
+    refused: bool
+    citations: list[Citation] = Field(default_factory=list)
+    passages: list[Passage] = Field(default_factory=list)
+    timings: Timings = Field(default_factory=Timings)
+
+    def to_json_dict(self) -> dict:
+        """The stable `qa ask --json` shape."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "refused": self.refused,
+            "citations": [
+                {
+                    "n": c.n,
+                    "doc_id": c.passage.doc_id,
+                    "source": c.passage.source,
+                    "title": c.passage.title,
+                    "text": c.passage.text,
+                    "quote": c.quote,
+                    "span": list(c.passage.span),
+                }
+                for c in self.citations
+            ],
+            "passages": [
+                {
+                    "n": i,
+                    "doc_id": p.doc_id,
+                    "source": p.source,
+                    "title": p.title,
+                    "text": p.text,
+                    "score": round(p.score, 4),
+                    "span": list(p.span),
+                    "path": p.path,
+                    "date": p.date,
+                }
+                for i, p in enumerate(self.passages, start=1)
+            ],
+            "timings": self.timings.model_dump(),
+        }
+
+
+class Sources(_Frozen):
+    """First event of a streamed answer: the passages given to the model."""
+
+    passages: list[Passage]
+    relevant: bool = True  # False: the relevance gate refuses, the model is not called
+
+
+class Delta(_Frozen):
+    """A piece of answer text, as the model writes it."""
+
+    text: str

@@ -1,0 +1,1 @@
+"""The Textual chat interface. It calls only `qa`'s public API."""

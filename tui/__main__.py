@@ -1,0 +1,3 @@
+from tui.app import run
+
+run()
