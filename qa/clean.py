@@ -69,7 +69,7 @@ _MONTHS = (
 _DATE_PATTERNS = [
     (re.compile(rf"\b(?P<m>{_MONTHS})\.? (?P<d>\d{{1,2}}),? (?P<y>(?:19|20)\d\d)\b", re.I), "mdy"),
     (re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<m>{_MONTHS})\.? (?P<y>(?:19|20)\d\d)\b", re.I), "dmy"),
-    (re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"), "iso"),
+    (re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"), "iso"),
 ]
 
 

@@ -38,9 +38,13 @@ class Citation(_Frozen):
 
 
 class Timings(_Frozen):
+    """Milliseconds. first_token_ms and total_ms run from the question to the model's
+    first token and to the checked answer; starting the model is counted apart."""
+
     retrieve_ms: float = 0.0
     first_token_ms: float | None = None
     total_ms: float = 0.0
+    model_start_ms: float = 0.0
 
 
 class Answer(_Frozen):

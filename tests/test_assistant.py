@@ -1,0 +1,100 @@
+import pytest
+
+from qa import Answer, Assistant, Delta, Sources, ask
+from qa.errors import InputError, LLMError
+from qa.prompts import refusal_sentence
+from tests.fakes import FakeLLM
+
+
+@pytest.fixture
+def assistant_with(settings, seeded_store, fake_embedder):
+    def make(*replies):
+        llm = FakeLLM(*replies)
+        return Assistant(settings=settings, store=seeded_store, embedder=fake_embedder, llm=llm), llm
+
+    return make
+
+
+def test_stream_yields_sources_then_deltas_then_answer(assistant_with):
+    assistant, llm = assistant_with("Qaim is about 320 kilometers west of Baghdad [1].")
+    events = list(assistant.stream("How far is Qaim from Baghdad?"))
+    assert isinstance(events[0], Sources) and events[0].passages
+    assert all(isinstance(e, Delta) for e in events[1:-1]) and len(events) > 3
+    answer = events[-1]
+    assert isinstance(answer, Answer) and not answer.refused
+    assert "320" in answer.citations[0].passage.text
+    assert answer.timings.first_token_ms is not None and answer.timings.total_ms >= answer.timings.retrieve_ms
+
+
+def test_wrong_number_is_corrected_to_the_passage_that_says_it(assistant_with):
+    assistant, _ = assistant_with("Qaim is about 320 kilometers west of Baghdad [4].")
+    answer = assistant.ask("How far is Qaim from Baghdad?")
+    assert len(answer.citations) == 1
+    assert "320" in answer.citations[0].passage.text
+    assert answer.text.endswith(f"[{answer.citations[0].n}].")
+
+
+def test_invented_citation_number_is_removed(assistant_with):
+    assistant, _ = assistant_with("Qaim is about 320 kilometers west of Baghdad [42].")
+    answer = assistant.ask("How far is Qaim from Baghdad?")
+    assert "[42]" not in answer.text
+    assert all(1 <= c.n <= len(answer.passages) for c in answer.citations)
+
+
+def test_off_topic_question_is_refused_without_calling_the_model(assistant_with, settings):
+    assistant, llm = assistant_with()
+    assistant.settings = settings.model_copy(update={"min_score": 0.9})
+    answer = assistant.ask("What is the recipe for banana bread?")
+    assert answer.refused and answer.text == refusal_sentence()
+    assert llm.calls == []
+
+
+def test_model_refusal_gives_the_fixed_sentence(assistant_with):
+    assistant, _ = assistant_with(f"{refusal_sentence()}")
+    answer = assistant.ask("How far is Qaim from Baghdad?")
+    assert answer.refused and answer.citations == []
+
+
+def test_follow_up_sends_history_and_searches_with_context(assistant_with):
+    assistant, llm = assistant_with(
+        "Qaim is about 320 kilometers west of Baghdad [1].", "Qaim lies in the Euphrates River Valley [1]."
+    )
+    assistant.ask("How far is Qaim from Baghdad?")
+    second = assistant.ask("Which valley is it in?")
+    assert [m["role"] for m in llm.calls[1]] == ["system", "user", "assistant", "user"]
+    assert "Qaim" in llm.calls[1][2]["content"]
+    assert not second.refused and "Euphrates" in second.citations[0].passage.text
+    assistant.new_conversation()
+    assert assistant.history == []
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
+def test_bad_questions_are_input_errors(assistant_with, question):
+    assistant, llm = assistant_with()
+    with pytest.raises(InputError):
+        assistant.ask(question)
+    assert llm.calls == []
+
+
+def test_llm_errors_reach_the_caller_as_qa_errors(assistant_with):
+    assistant, _ = assistant_with(LLMError("cannot reach the model"))
+    with pytest.raises(LLMError):
+        assistant.ask("How far is Qaim from Baghdad?")
+
+
+def test_ask_function(settings, seeded_store, fake_embedder):
+    answer = ask("How far is Qaim from Baghdad?", settings=settings, store=seeded_store, embedder=fake_embedder,
+                 llm=FakeLLM("Qaim is about 320 kilometers west of Baghdad [1]."))
+    payload = answer.to_json_dict()
+    assert set(payload) == {"question", "answer", "refused", "citations", "passages", "timings"}
+    assert {"n", "doc_id", "source", "title", "text"} <= set(payload["citations"][0])
+    assert {"doc_id", "source", "title", "text", "score"} <= set(payload["passages"][0])
+    assert {"retrieve_ms", "first_token_ms", "total_ms"} <= set(payload["timings"])
+
+
+def test_empty_store_is_seeded_on_first_question(settings, store, fake_embedder):
+    assistant = Assistant(settings=settings, store=store, embedder=fake_embedder,
+                          llm=FakeLLM("Qaim is about 320 kilometers west of Baghdad [1]."))
+    assert store.count() == 0
+    assistant.ask("How far is Qaim from Baghdad?")
+    assert len(store.documents()) == 5

@@ -1,0 +1,49 @@
+import pytest
+
+from qa.citations import Claim, is_refusal, marker_numbers, render, split_claims, strip_markers
+
+
+@pytest.mark.parametrize(
+    "inner, expected",
+    [("1", [1]), ("1, 2", [1, 2]), ("2-4", [2, 3, 4]), ("Passage 3", [3]), ("1 and 3", [1, 3]), ("5–6", [5, 6])],
+)
+def test_marker_numbers(inner, expected):
+    assert marker_numbers(inner) == expected
+
+
+def test_split_claims_keeps_markers_with_their_sentence():
+    text = "The city fell on Friday [1]. Iraqi forces took Qaim. [2][3] Nothing else [4, 9]."
+    assert split_claims(text, 4) == [
+        Claim("The city fell on Friday.", (1,)),
+        Claim("Iraqi forces took Qaim.", (2, 3)),
+        Claim("Nothing else.", (4,)),
+    ]
+
+
+def test_numbers_that_point_at_no_passage_are_dropped():
+    claims = split_claims("Paris is the capital [7]. The army won [0][2].", 3)
+    assert [c.cited for c in claims] == [(), (2,)]
+
+
+def test_other_marker_styles():
+    claims = split_claims("It lies on the Euphrates [Passage 2]. It was held by IS 【1】.", 2)
+    assert [c.cited for c in claims] == [(2,), (1,)]
+
+
+def test_years_and_parentheses_are_not_markers():
+    claims = split_claims("Qaim is 320 kilometers (200 miles) from Baghdad, a city taken in 2014 [1].", 1)
+    assert claims == [Claim("Qaim is 320 kilometers (200 miles) from Baghdad, a city taken in 2014.", (1,))]
+
+
+def test_render_puts_markers_before_the_final_stop():
+    assert render([Claim("A fact.", (1, 2)), Claim("Another one", (3,))]) == "A fact [1][2]. Another one [3]"
+
+
+def test_strip_markers():
+    assert strip_markers("One [1]. Two [2, 3].") == "One. Two."
+
+
+def test_refusal_detection():
+    refusal = "I cannot answer that from the articles I have."
+    assert is_refusal("I cannot answer that from the articles I have. [1]", refusal)
+    assert not is_refusal("The army entered the city [1].", refusal)

@@ -1,0 +1,114 @@
+from pathlib import Path
+
+from qa.clean import clean_text, parse_date
+from qa.ingest import seeds_dir
+from qa.loaders import load_article
+
+PAGE = """Main navigation
+Skip to content
+Follow us on our WhatsApp channel for breaking news!
+  •
+Politics
+
+Council approves the new river bridge after a long debate
+
+12 March 2021
+
+The city council voted on Tuesday to build a new bridge over the river, ending years of debate.
+
+Image: Reuters
+
+Construction is expected to start next spring and last two years, the mayor said.
+
+Read more: Five bridges that changed the city
+
+Budget row
+
+The bridge will cost 40 million euros, paid partly by the regional government.
+
+Mayor unveils plan for late-night buses
+Storm closes three schools in the north
+Stadium deal collapses at last minute
+
+© 2021 Riverside Gazette
+"""
+
+
+def test_general_junk_rules_drop_page_furniture():
+    cleaned = clean_text(PAGE)
+    kept = [p.text for p in cleaned.paragraphs]
+    assert kept == [
+        "The city council voted on Tuesday to build a new bridge over the river, ending years of debate.",
+        "Construction is expected to start next spring and last two years, the mayor said.",
+        "The bridge will cost 40 million euros, paid partly by the regional government.",
+    ]
+    assert cleaned.title == "Council approves the new river bridge after a long debate"
+    assert cleaned.source == "Riverside Gazette"
+    assert cleaned.date == "2021-03-12"
+
+
+def test_spans_point_at_the_original_text():
+    cleaned = clean_text(PAGE)
+    for p in cleaned.paragraphs:
+        assert PAGE[p.start : p.end] == p.text
+
+
+def test_no_break_spaces_are_normalised_but_spans_stay_exact():
+    text = "A headline for the test story\n\nThe army\u00a0entered the city on Friday.\n"
+    cleaned = clean_text(text)
+    para = cleaned.paragraphs[0]
+    assert para.text == "The army entered the city on Friday."
+    assert text[para.start : para.end].replace("\u00a0", " ") == para.text
+
+
+def test_key_value_header_sets_metadata():
+    text = "Title: Floods hit the valley\nSource: Valley News\nDate: 2020-05-01\n\nRain fell for three days in a row.\n"
+    cleaned = clean_text(text)
+    assert (cleaned.title, cleaned.source, cleaned.date) == ("Floods hit the valley", "Valley News", "2020-05-01")
+
+
+def test_parse_date_formats():
+    assert parse_date("on Nov. 3, 2017 at noon") == "2017-11-03"
+    assert parse_date("04 November 2017") == "2017-11-04"
+    assert parse_date("2017-11-03T10:00") == "2017-11-03"
+    assert parse_date("no date here") is None
+
+
+def test_seed_articles_lose_their_junk_and_keep_their_facts():
+    texts = {p.name: load_article(p).text for p in sorted(seeds_dir().iterdir())}
+    everything = "\n".join(texts.values())
+    for junk in ("Telegram channel", "block ads", "Skip to", "search domain-b", "browser does not support",
+                 "Balfour Declaration", "Distributed by"):
+        assert junk not in everything, junk
+    for fact in ("Lelwa Abdullah", "320 kilometers", "more than 96 per cent", "more than 90 per cent",
+                 "Joseph Dunford", "Husaybah"):
+        assert fact in everything, fact
+
+
+def test_markdown_front_matter_and_links(tmp_path: Path):
+    md = tmp_path / "story.md"
+    md.write_text(
+        "---\ntitle: Port strike ends\nsource: Harbour Times\ndate: 2022-07-09\n---\n"
+        "# Port strike ends\n\nDock workers returned on **Monday** after a [deal](http://x.test) was signed.\n",
+        encoding="utf-8",
+    )
+    article = load_article(md)
+    assert article.title == "Port strike ends"
+    assert article.source == "Harbour Times"
+    assert article.date == "2022-07-09"
+    assert article.text == "Dock workers returned on Monday after a deal was signed."
+
+
+def test_html_goes_through_a_real_extractor(tmp_path: Path):
+    page = tmp_path / "page.html"
+    body = " ".join(["The harbour reopened after the storm, officials said on Monday."] * 4)
+    page.write_text(
+        "<html><head><title>Harbour reopens | Coast Daily</title></head><body>"
+        "<nav><a href='/'>Home</a><a href='/world'>World</a></nav>"
+        f"<article><h1>Harbour reopens</h1><p>{body}</p><p>Ferries will run again from Tuesday.</p></article>"
+        "<footer>Subscribe to our newsletter</footer></body></html>",
+        encoding="utf-8",
+    )
+    article = load_article(page)
+    assert "Ferries will run again from Tuesday." in article.text
+    assert "Home" not in article.text and "newsletter" not in article.text

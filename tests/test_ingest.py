@@ -1,0 +1,76 @@
+from pathlib import Path
+
+import pytest
+
+from qa.errors import EmbeddingMismatchError, InputError
+from qa.ingest import ingest
+from qa.store import Store
+
+
+def _ids(store: Store) -> list[str]:
+    return sorted(store._col.get()["ids"])
+
+
+def test_ingest_stores_passages_with_metadata(seeded_store):
+    docs = seeded_store.documents()
+    assert len(docs) == 5
+    assert docs["002_624767c5aad575bc"].source == "CBC"
+    assert seeded_store.count() == sum(d.passages for d in docs.values())
+    meta = seeded_store._col.get(limit=1, include=["metadatas"])["metadatas"][0]
+    for key in ("doc_id", "source", "title", "path", "start", "end", "content_hash", "date"):
+        assert key in meta
+
+
+def test_second_run_skips_unchanged_files(seeds_copy, store, fake_embedder):
+    first = ingest([seeds_copy], store=store, embedder=fake_embedder)
+    before = _ids(store)
+    second = ingest([seeds_copy], store=store, embedder=fake_embedder)
+    assert (first.added, second.added, second.skipped, second.passages) == (5, 0, 5, 0)
+    assert _ids(store) == before
+
+
+def test_changed_file_is_replaced_not_duplicated(seeds_copy, store, fake_embedder):
+    ingest([seeds_copy], store=store, embedder=fake_embedder)
+    target = sorted(seeds_copy.iterdir())[2]
+    target.write_text(target.read_text(encoding="utf-8") + "\nA new paragraph about talks in Geneva was added later.\n",
+                      encoding="utf-8")
+    report = ingest([seeds_copy], store=store, embedder=fake_embedder)
+    assert (report.updated, report.skipped) == (1, 4)
+    docs = store.documents()
+    assert len(docs) == 5
+    rows = store._col.get(where={"doc_id": target.stem}, include=["metadatas", "documents"])
+    assert len({m["content_hash"] for m in rows["metadatas"]}) == 1
+    assert len(rows["ids"]) == docs[target.stem].passages
+    assert any("Geneva" in d for d in rows["documents"])
+
+
+def test_same_name_in_another_folder_is_another_document(tmp_path, store, fake_embedder):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "story.txt").write_text("First story headline here\n\nThe ferry sank near the coast.\n")
+    (tmp_path / "b" / "story.txt").write_text("Second story headline here\n\nThe mine closed after the flood.\n")
+    report = ingest([tmp_path], store=store, embedder=fake_embedder)
+    assert report.added == 2 and len(store.documents()) == 2
+
+
+def test_bad_files_are_reported_and_good_ones_kept(tmp_path, store, fake_embedder):
+    (tmp_path / "good.txt").write_text("A proper headline for a story\n\nThe dam was finished in May.\n")
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02garbage")
+    report = ingest([tmp_path], store=store, embedder=fake_embedder)
+    assert report.added == 1
+    assert sorted(Path(p).name for p, _ in report.failed) == ["binary.txt", "empty.txt"]
+    messages = " ".join(m for _, m in report.failed)
+    assert "empty file" in messages and "binary" in messages
+
+
+def test_missing_path_is_an_input_error(tmp_path, store, fake_embedder):
+    with pytest.raises(InputError, match="no such file"):
+        ingest([tmp_path / "nope"], store=store, embedder=fake_embedder)
+
+
+def test_store_refuses_another_embedding_model(store, settings):
+    with pytest.raises(EmbeddingMismatchError, match="--rebuild"):
+        Store(settings.chroma_dir, collection=settings.collection, model_id="other/model")
+    rebuilt = Store(settings.chroma_dir, collection=settings.collection, model_id="other/model", rebuild=True)
+    assert rebuilt.count() == 0

@@ -1,0 +1,55 @@
+from qa.answer import finish
+from qa.citations import Claim
+from qa.types import Passage, Timings
+from qa.verify import check_claims, support
+
+P1 = Passage(id="a:0", doc_id="a", title="t", span=(0, 10),
+             text="Al-Qaim, about 320 kilometers west of Baghdad, sits along a key supply route.")
+P2 = Passage(id="b:0", doc_id="b", title="t", span=(0, 10),
+             text="Lelwa Abdullah, a spokeswoman for the Syrian Democratic Forces, accused the government of shelling.")
+
+
+def test_supported_sentence():
+    assert support("Qaim is about 320 kilometers west of Baghdad.", P1.text).ok
+
+
+def test_invented_number_is_not_supported():
+    result = support("Qaim is about 450 kilometers west of Baghdad.", P1.text)
+    assert not result.ok and result.missing_numbers == {"450"}
+
+
+def test_invented_name_is_not_supported():
+    result = support("The spokeswoman for the Syrian Democratic Forces is Aisha Khawarizmi.", P2.text)
+    assert not result.ok and result.missing_names
+
+
+def test_wrong_citation_is_moved_to_the_supporting_passage():
+    checked = check_claims([Claim("Qaim is about 320 kilometers west of Baghdad.", (2,))], [P1, P2])
+    assert checked.claims == [Claim("Qaim is about 320 kilometers west of Baghdad.", (1,))]
+
+
+def test_uncited_sentence_gets_the_passage_that_supports_it():
+    checked = check_claims([Claim("Lelwa Abdullah is a spokeswoman for the Syrian Democratic Forces.", ())], [P1, P2])
+    assert checked.claims[0].cited == (2,)
+
+
+def test_unsupported_sentence_is_dropped():
+    checked = check_claims(
+        [Claim("Qaim is 320 kilometers west of Baghdad.", (1,)), Claim("The capital of France is Paris.", (1,))],
+        [P1, P2],
+    )
+    assert [c.text for c in checked.claims] == ["Qaim is 320 kilometers west of Baghdad."]
+    assert checked.dropped == ["The capital of France is Paris."]
+
+
+def test_answer_with_nothing_supported_becomes_the_refusal():
+    answer = finish("capital?", "The capital of France is Paris [1].", [P1, P2], Timings())
+    assert answer.refused and answer.citations == []
+
+
+def test_citation_carries_the_quote():
+    answer = finish("how far?", "Qaim is about 320 kilometers west of Baghdad [1].", [P1, P2], Timings())
+    assert not answer.refused
+    assert answer.text == "Qaim is about 320 kilometers west of Baghdad [1]."
+    assert answer.citations[0].quote == P1.text
+    assert answer.citations[0].passage == P1
