@@ -20,6 +20,12 @@ _SENTENCE_END = re.compile(
     r"[.!?]+[\"'”’)]*(?:\s*[\[【][^\]】\n]{1,40}[\]】])*(?=\s|$)"
 )
 MAX_RANGE = 20
+# A period after these is not the end of a sentence ("Brig. Gen. Ali Mayhoub", "U.S. forces").
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Brig|Col|Lt|Sgt|Capt|Maj|Adm|Gov|Sen|Rep|Pres|Prof|St|Jr|Sr|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|vs|etc|Inc|Ltd|Co|Corp)|"
+    r"\b[A-Z](?:\.[A-Z])*)$"
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,11 @@ def split_claims(text: str, n_passages: int) -> list[Claim]:
     """Split an answer into sentences with the valid passage numbers each one cites."""
     claims: list[Claim] = []
     start = 0
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    ends = [
+        m.end()
+        for m in _SENTENCE_END.finditer(text)
+        if not (m.group(0) == "." and _ABBREVIATION.search(text, 0, m.start()))
+    ]
     if not ends or ends[-1] < len(text.rstrip()):
         ends.append(len(text))
     for end in ends:

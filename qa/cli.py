@@ -25,7 +25,7 @@ app = typer.Typer(
     rich_markup_mode="markdown",
 )
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _settings():
@@ -221,18 +221,25 @@ def status_cmd(
         out.print(Text(f"  {d.doc_id}  {d.source or '-'} — {d.title} ({d.passages} passages)"))
 
 
-@app.command("chat")
-def chat_cmd() -> None:
-    """Open the terminal chat (Textual)."""
-    from tui.app import run
+def _register_plugins() -> None:
+    """Commands from other packages (the Textual chat registers `qa chat` this way),
+    so that the core never imports the UI."""
+    from importlib.metadata import entry_points
 
-    run(_settings())
+    for ep in entry_points(group="qa.commands"):
+        try:
+            command = ep.load()
+        except ImportError as exc:  # a broken plugin must not break the CLI
+            err.print(Text(f"warning: command {ep.name!r} unavailable: {exc}", style="yellow"))
+            continue
+        app.command(ep.name)(command)
 
 
 def main() -> None:
     """Entry point: one-line errors, no traceback (set QA_DEBUG=1 to see one)."""
     debug = os.environ.get("QA_DEBUG") == "1"
     try:
+        _register_plugins()
         app()
     except QAError as exc:
         if debug:

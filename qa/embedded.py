@@ -186,3 +186,9 @@ class EmbeddedServer:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+if __name__ == "__main__":  # `python -m qa.embedded`: assemble the model now (install step)
+    from qa.settings import Settings
+
+    print(ensure_model(Settings().cache_dir))

@@ -47,3 +47,9 @@ def test_refusal_detection():
     refusal = "I cannot answer that from the articles I have."
     assert is_refusal("I cannot answer that from the articles I have. [1]", refusal)
     assert not is_refusal("The army entered the city [1].", refusal)
+
+
+def test_abbreviations_do_not_end_sentences():
+    claims = split_claims("Brig. Gen. Ali Mayhoub called it a victory [1]. U.S. forces were not there [2].", 2)
+    assert [c.text for c in claims] == ["Brig. Gen. Ali Mayhoub called it a victory.", "U.S. forces were not there."]
+    assert split_claims("It was held by IS. Then it fell [1].", 1)[0].text == "It was held by IS."

@@ -1,0 +1,70 @@
+"""The `qa` command's contract: help, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "qa.cli", *args], capture_output=True, text=True, timeout=300,
+        env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
+    )
+
+
+def test_help_lists_the_commands():
+    proc = run("--help")
+    assert proc.returncode == 0
+    for command in ("ingest", "ask", "status", "chat"):
+        assert command in proc.stdout
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_empty_question_is_a_one_line_error(question):
+    proc = run("ask", question)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().startswith("error: the question is empty")
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_huge_question_is_refused_before_any_work():
+    proc = run("ask", "why " * 30_000)
+    assert proc.returncode == 2
+    assert "characters long" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_missing_path_is_a_one_line_error(tmp_path):
+    proc = run("ingest", str(tmp_path / "missing"))
+    assert proc.returncode == 2
+    assert "no such file or folder" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_invalid_setting_is_a_one_line_error():
+    proc = run("ask", "anything", env={"QA_TOP_K": "many"})
+    assert proc.returncode == 1
+    assert "QA_TOP_K" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_unreachable_endpoint_says_what_to_do(tmp_path):
+    # a store with the seeds, then an endpoint on a closed loopback port
+    env = {"QA_LLM_BASE_URL": "http://127.0.0.1:9/v1", "QA_LLM_TIMEOUT": "5"}
+    proc = run("ask", "How far is Qaim from Baghdad?", env=env)
+    assert proc.returncode == 1
+    assert "cannot reach the model at http://127.0.0.1:9/v1" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_ingest_reports_bad_files_and_exits_nonzero(tmp_path):
+    (tmp_path / "good.txt").write_text("A proper headline for a story\n\nThe dam was finished in May.\n")
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x00binary")
+    proc = run("ingest", str(tmp_path))
+    assert proc.returncode == 1
+    assert "1 added" in proc.stdout and "1 failed" in proc.stdout
+    assert "binary file" in proc.stderr
