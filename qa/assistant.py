@@ -56,6 +56,7 @@ class Assistant:
         self._store = store
         self._llm = llm
         self.history: list[Answer] = []
+        self._warm = False
         prompts.check_all()
 
     @property
@@ -119,7 +120,9 @@ class Assistant:
         """Yield `Sources` (the passages) first, then `Delta`s of text, then the `Answer`."""
         question = check_question(question, self.settings)
         self.ensure_corpus()
-        self.embedder.encode(["warm-up"])  # load the model outside the timings
+        if not self._warm:  # load the embedding model outside the timings
+            self.embedder.encode(["warm-up"])
+            self._warm = True
         started = time.perf_counter()
         found = retrieve(
             self._search_query(question),

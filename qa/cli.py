@@ -82,9 +82,12 @@ def ingest_cmd(
 ) -> None:
     """Add articles to the store. Unchanged files are skipped, changed files replaced."""
     from qa.assistant import Assistant
+    from qa.loaders import find_files
     from qa.runtime import default_embedder, open_store
 
     settings = _settings()
+    if paths:
+        find_files(paths)  # a bad path fails here, before --rebuild drops anything
     embedder = default_embedder()
     store = open_store(settings, embedder.model_id, rebuild=rebuild)
     assistant = Assistant(settings=settings, store=store, embedder=embedder)
@@ -197,7 +200,7 @@ def status_cmd(
     """Where data is kept, what is in the store, and which model answers."""
     from qa.embed import MODEL_ID
     from qa.embedded import MODEL_NAME
-    from qa.runtime import open_store
+    from qa.runtime import DEFAULT_REMOTE_MODEL, open_store
 
     settings = _settings()
     store = open_store(settings, MODEL_ID)
@@ -209,7 +212,7 @@ def status_cmd(
         "documents": len(docs),
         "passages": store.count(),
         "embedding_model": MODEL_ID,
-        "llm": settings.llm_model or MODEL_NAME if settings.uses_embedded_llm else settings.llm_model,
+        "llm": settings.llm_model or (MODEL_NAME if settings.uses_embedded_llm else DEFAULT_REMOTE_MODEL),
         "llm_endpoint": settings.llm_base_url or "embedded llama.cpp server (127.0.0.1)",
     }
     if as_json:

@@ -68,3 +68,13 @@ def test_ingest_reports_bad_files_and_exits_nonzero(tmp_path):
     assert proc.returncode == 1
     assert "1 added" in proc.stdout and "1 failed" in proc.stdout
     assert "binary file" in proc.stderr
+
+
+def test_rebuild_with_a_bad_path_keeps_the_store(tmp_path):
+    (tmp_path / "a.txt").write_text("A proper headline for a story\n\nThe dam was finished in May.\n")
+    env = {"QA_DATA_DIR": str(tmp_path / "data")}
+    assert run("ingest", str(tmp_path / "a.txt"), env=env).returncode == 0
+    proc = run("ingest", "--rebuild", str(tmp_path / "missing"), env=env)
+    assert proc.returncode == 2
+    status = run("status", "--json", env=env)
+    assert '"documents": 1' in status.stdout
