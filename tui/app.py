@@ -18,6 +18,7 @@ class ChatApp(App[None]):
     TITLE = "qa — news questions"
     BINDINGS = [("ctrl+n", "new_conversation", "New conversation"), ("ctrl+q", "quit", "Quit")]
     CSS = "RichLog { height: 1fr; } Input { dock: bottom; }"
+    AUTO_FOCUS = "#question"
 
     def __init__(self, settings: Settings | None = None, assistant: Assistant | None = None) -> None:
         super().__init__()
