@@ -196,6 +196,9 @@ def clean_text(text: str, *, title: str | None = None, source: str | None = None
                 title = line.text
                 body_start = i + 1
                 break
+        if title is not None and body_start == len(candidates):
+            # A single paragraph (a note, a search snippet) is the body, not a headline.
+            title, body_start = None, 0
     else:
         for i, line in enumerate(candidates[:3]):
             if line.text.strip().lower() == title.strip().lower():

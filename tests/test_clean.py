@@ -112,3 +112,21 @@ def test_html_goes_through_a_real_extractor(tmp_path: Path):
     article = load_article(page)
     assert "Ferries will run again from Tuesday." in article.text
     assert "Home" not in article.text and "newsletter" not in article.text
+
+
+def test_a_single_paragraph_file_is_its_body_not_a_headline(tmp_path: Path):
+    note = tmp_path / "snippet-7.txt"
+    note.write_text(
+        "Feb 7, 2021 ... The game was played at Raymond James Stadium in Tampa, Florida, "
+        "the home stadium of the Buccaneers ...\n",
+        encoding="utf-8",
+    )
+    article = load_article(note)
+    assert "Raymond James Stadium in Tampa, Florida" in article.text
+    assert article.title == "snippet-7"
+
+
+def test_a_headline_followed_by_a_body_is_still_the_title():
+    cleaned = clean_text("Storm closes three schools in the north\n\nThe schools will reopen on Monday.\n")
+    assert cleaned.title == "Storm closes three schools in the north"
+    assert [p.text for p in cleaned.paragraphs] == ["The schools will reopen on Monday."]
