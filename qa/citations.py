@@ -39,7 +39,7 @@ class Claim:
 def marker_numbers(inner: str) -> list[int]:
     """`"1, 2"` -> [1, 2]; `"2-4"` -> [2, 3, 4]; `"passage 3"` -> [3]."""
     out: list[int] = []
-    for part in re.split(r"\s*(?:,|;|\band\b)\s*", inner, flags=re.I):
+    for part in re.split(r"\s*(?:,|;|\band\b)\s*", inner, flags=re.IGNORECASE):
         part = re.sub(r"(?i)passages?|sources?", "", part).strip()
         bounds = [b for b in re.split(r"\s*[-–]\s*", part) if b]
         if len(bounds) == 2 and all(b.isdigit() for b in bounds):
@@ -49,6 +49,11 @@ def marker_numbers(inner: str) -> list[int]:
                 continue
         out.extend(int(b) for b in bounds if b.isdigit())
     return out
+
+
+def all_markers(text: str) -> list[int]:
+    """Every passage number cited in `text`, valid or not, in order."""
+    return [n for m in _MARKER.finditer(text) for n in marker_numbers(m["nums"])]
 
 
 def strip_markers(text: str) -> str:

@@ -47,16 +47,16 @@ _BOILERPLATE = [
 _BOILERPLATE_RE = [re.compile(p, re.IGNORECASE) for p in _BOILERPLATE]
 
 _OUTLET_PATTERNS = [
-    re.compile(r"^©\s*(?:\d{4}\s+)?(?P<name>[^.|]+?)(?:\.|,? all rights reserved.*)?$", re.I),
-    re.compile(r"^visit (?:the )?(?P<name>.+?) at (?:www\.|https?://)", re.I),
+    re.compile(r"^©\s*(?:\d{4}\s+)?(?P<name>[^.|]+?)(?:\.|,? all rights reserved.*)?$", re.IGNORECASE),
+    re.compile(r"^visit (?:the )?(?P<name>.+?) at (?:www\.|https?://)", re.IGNORECASE),
     re.compile(r"\bmore (?:stories|news|articles) from (?P<name>[A-Z][\w&.'’ -]{1,40})$"),
-    re.compile(r"\bskip to more (?P<name>[A-Z][\w&]{1,20}) sites\b", re.I),
+    re.compile(r"\bskip to more (?P<name>[A-Z][\w&]{1,20}) sites\b", re.IGNORECASE),
     re.compile(r"^(?P<name>[A-Z][\w&.'’ -]{1,30}?)\s*\|\s*[\w ]+$"),
     re.compile(
         r"\bverified (?P<name>[A-Z][\w&]{1,20}) (?:telegram|whatsapp|facebook|twitter) (?:channel|group|page)\b",
-        re.I,
+        re.IGNORECASE,
     ),
-    re.compile(r"^search (?P<name>[\w.-]{2,30})$", re.I),
+    re.compile(r"^search (?P<name>[\w.-]{2,30})$", re.IGNORECASE),
 ]
 
 _HEADER_KEYS = {"title", "source", "outlet", "publisher", "site", "date", "published", "url"}
@@ -67,8 +67,8 @@ _MONTHS = (
     "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
 _DATE_PATTERNS = [
-    (re.compile(rf"\b(?P<m>{_MONTHS})\.? (?P<d>\d{{1,2}}),? (?P<y>(?:19|20)\d\d)\b", re.I), "mdy"),
-    (re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<m>{_MONTHS})\.? (?P<y>(?:19|20)\d\d)\b", re.I), "dmy"),
+    (re.compile(rf"\b(?P<m>{_MONTHS})\.? (?P<d>\d{{1,2}}),? (?P<y>(?:19|20)\d\d)\b", re.IGNORECASE), "mdy"),
+    (re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<m>{_MONTHS})\.? (?P<y>(?:19|20)\d\d)\b", re.IGNORECASE), "dmy"),
     (re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"), "iso"),
 ]
 

@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -42,7 +42,13 @@ def _settings():
 
 
 def _ingest_with_progress(assistant, paths: list[Path] | None, *, quiet: bool = False):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from qa.ingest import ingest, seeds_dir
 
@@ -74,7 +80,7 @@ def _ingest_with_progress(assistant, paths: list[Path] | None, *, quiet: bool = 
 @app.command("ingest")
 def ingest_cmd(
     paths: Annotated[
-        Optional[list[Path]],
+        list[Path] | None,
         typer.Argument(help="Files or folders of .txt, .md, .html articles. Default: the bundled seeds."),
     ] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the store and embed everything again.")] = False,
@@ -135,7 +141,7 @@ def ask_cmd(
         bool, typer.Option("--json", help="Print one JSON object: answer, citations, passages, timings.")
     ] = False,
     top_k: Annotated[
-        Optional[int], typer.Option("--top-k", min=1, max=20, help="Passages given to the model.")
+        int | None, typer.Option("--top-k", min=1, max=20, help="Passages given to the model.")
     ] = None,
 ) -> None:
     """Answer a question from the articles, with `[n]` citations and their sources.
@@ -252,7 +258,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+    except Exception as exc:
         if debug:
             raise
         err.print(Text(f"unexpected error: {type(exc).__name__}: {exc} (set QA_DEBUG=1 for details)", style="red"))

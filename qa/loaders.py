@@ -65,7 +65,7 @@ def _read_text(path: Path) -> str:
             raise IngestError(f"{path}: not UTF-8 text") from exc
 
 
-_FRONT_MATTER = re.compile(r"\A---\s*\n(?P<body>.*?)\n---\s*\n", re.S)
+_FRONT_MATTER = re.compile(r"\A---\s*\n(?P<body>.*?)\n---\s*\n", re.DOTALL)
 _MD_INLINE = [
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text
@@ -95,7 +95,7 @@ def _markdown_to_text(text: str) -> tuple[str, dict[str, str]]:
         for pattern, repl in _MD_INLINE:
             body = pattern.sub(repl, body)
         out.append(body.ljust(len(line.rstrip("\n"))) + line[len(line.rstrip("\n")):])
-    first_heading = re.search(r"^#\s+(.+)$", text, re.M)
+    first_heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
     if first_heading and "title" not in meta:
         meta["title"] = first_heading.group(1).strip()
     return "".join(out), meta

@@ -39,7 +39,11 @@ class Settings(BaseSettings):
         default_factory=_default_cache_dir,
         description="Where the embedded model's GGUF file is assembled (about 1.1 GB, once).",
     )
-    collection: str = Field(default="articles", description="Name of the Chroma collection.")
+    collection: str = Field(
+        default="articles",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$",
+        description="Name of the Chroma collection (3-512 letters, digits, `.`, `_` or `-`).",
+    )
 
     llm_base_url: str | None = Field(
         default=None,
@@ -90,7 +94,18 @@ class Settings(BaseSettings):
         default=2000, ge=10, description="Longest question accepted, in characters."
     )
 
-    @field_validator("llm_base_url", "llm_model", "llm_api_key", mode="before")
+    judge_base_url: str | None = Field(
+        default=None,
+        description="`qa eval` only: an OpenAI-compatible endpoint for an LLM judge of support "
+        "and correctness, or `embedded` for the embedded model. Unset: no judge.",
+    )
+    judge_model: str | None = Field(default=None, description="`qa eval` only: the judge's model name.")
+    judge_api_key: str | None = Field(
+        default=None, description="`qa eval` only: the judge's API key (falls back to the LLM's). Never printed."
+    )
+
+    @field_validator("llm_base_url", "llm_model", "llm_api_key", "judge_base_url", "judge_model",
+                     "judge_api_key", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -89,6 +89,16 @@ class Store:
         except Exception as exc:
             raise StoreError(f"store {what} failed at {self.path}: {type(exc).__name__}: {str(exc)[:160]}") from exc
 
+    @property
+    def collection(self):
+        """The underlying Chroma collection (for tools such as the llama-index baseline)."""
+        return self._col
+
+    def drop(self) -> None:
+        """Delete the whole collection (temporary collections of the evals)."""
+        self._call("drop", self._client.delete_collection, self.collection_name)
+        self._lexical = None
+
     def count(self) -> int:
         return int(self._call("count", self._col.count))
 

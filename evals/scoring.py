@@ -1,0 +1,82 @@
+"""Score one answer: facts present, refusal, citation validity and support.
+
+The same functions score our pipeline and the baseline, from the text each returns and
+the passages each gave its model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from qa.citations import all_markers, split_claims, strip_markers
+from qa.verify import support
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
+
+
+def normalise(text: str) -> str:
+    text = _DASHES.sub("-", text)
+    for a, b in _QUOTES.items():
+        text = text.replace(a, b)
+    return " ".join(strip_markers(text).lower().split())
+
+
+def facts_found(text: str, facts: Sequence[Sequence[str]]) -> list[bool]:
+    """For each fact, whether one of its variants occurs in the text (case-insensitive)."""
+    norm = normalise(text)
+    return [any(normalise(v) in norm for v in variants) for variants in facts]
+
+
+def is_correct(text: str, facts: Sequence[Sequence[str]]) -> bool:
+    found = facts_found(text, facts)
+    return bool(found) and all(found)
+
+
+# Ways models say that the sources do not answer. Written by hand: the baseline has no
+# fixed refusal sentence, so both systems are judged by the same phrase list.
+_REFUSAL = re.compile(
+    r"\b(?:cannot|can ?not|can't|unable to|not able to) (?:answer|determine|provide|find|say|tell|be determined)"
+    r"|\b(?:do|does|did) not (?:contain|provide|mention|include|specify|say|state|give|offer|have|indicate|answer)"
+    r"|\b(?:don't|doesn't) (?:contain|provide|mention|include|specify|say|state|give|have|know)"
+    r"|\bno (?:information|mention|details?|data|answer|relevant)\b"
+    r"|\b(?:is|are|was|were) not (?:mentioned|provided|specified|stated|available|given|known|clear|included)"
+    r"|\binsufficient information\b|\bnot enough information\b|\bi do not know\b|\bunknown from\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_refusal(text: str) -> bool:
+    """An empty answer, or one whose first sentence says the sources do not answer."""
+    claims = split_claims(text, 0)
+    if not claims:
+        return True
+    return bool(_REFUSAL.search(claims[0].text))
+
+
+def citation_counts(text: str, n_passages: int) -> tuple[int, int]:
+    """(markers that point at a passage given to the model, all markers)."""
+    numbers = all_markers(text)
+    return sum(1 <= n <= n_passages for n in numbers), len(numbers)
+
+
+def cited_sentences(text: str, passages: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """Each sentence with at least one valid marker, and the texts of the passages it cites."""
+    return [
+        (claim.text, [passages[n - 1] for n in claim.cited])
+        for claim in split_claims(text, len(passages))
+        if claim.cited
+    ]
+
+
+def lexically_supported(sentence: str, cited: Sequence[str]) -> bool:
+    """The deterministic check of `qa.verify`: numbers, names and most content words of
+    the sentence are in the passages it cites."""
+    return support(sentence, "\n".join(cited)).ok
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    return float(np.percentile(values, q)) if values else None

@@ -1,0 +1,91 @@
+"""The two systems under test, behind one `run(case, store) -> Outcome` interface."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+from evals.cases import Case
+from evals.scoring import looks_like_refusal
+from qa import Answer, Assistant, Delta, Settings
+from qa.store import Store
+
+_SOURCE_PREFIX = re.compile(r"\ASource \d+:\s*")
+
+
+@dataclass
+class Outcome:
+    """What a system answered and what it gave its model."""
+
+    text: str  # the answer as the user sees it
+    raw_text: str  # the model's own words, before any checks
+    refused: bool
+    passages: list[str] = field(default_factory=list)  # given to the model, numbered from 1
+    docs: list[str] = field(default_factory=list)  # doc id of each of those passages
+    latency_ms: float = 0.0
+    first_token_ms: float | None = None
+    error: str | None = None
+
+
+class Ours:
+    name = "ours"
+
+    def __init__(self, settings: Settings, embedder, llm) -> None:
+        self.settings, self.embedder, self.llm = settings, embedder, llm
+
+    def run(self, case: Case, store: Store) -> Outcome:
+        assistant = Assistant(settings=self.settings, store=store, embedder=self.embedder, llm=self.llm)
+        assistant.embedder.encode(["warm-up"])  # keep model loading out of the latency
+        for earlier in case.history:
+            assistant.ask(earlier)
+        raw: list[str] = []
+        final: Answer | None = None
+        started = time.perf_counter()
+        for event in assistant.stream(case.question):
+            if isinstance(event, Delta):
+                raw.append(event.text)
+            elif isinstance(event, Answer):
+                final = event
+        latency = (time.perf_counter() - started) * 1000
+        assert final is not None
+        return Outcome(
+            text=final.text,
+            raw_text="".join(raw) or final.text,
+            refused=final.refused or looks_like_refusal(final.text),
+            passages=[p.text for p in final.passages],
+            docs=[p.doc_id for p in final.passages],
+            latency_ms=latency,
+            first_token_ms=final.timings.first_token_ms,
+        )
+
+
+class LlamaIndexBaseline:
+    name = "baseline"
+
+    def __init__(self, embedder, llm) -> None:
+        self.embedder, self.llm = embedder, llm
+        self._engines: dict[str, object] = {}
+
+    def run(self, case: Case, store: Store) -> Outcome:
+        from evals.baseline import Baseline
+
+        engine = self._engines.get(store.collection_name)
+        if engine is None:
+            engine = self._engines[store.collection_name] = Baseline(store.collection, self.embedder, self.llm)
+        started = time.perf_counter()
+        response = engine.answer(case.question, case.history)
+        latency = (time.perf_counter() - started) * 1000
+        text = str(response.response or "").strip()
+        nodes = list(response.source_nodes or [])
+        return Outcome(
+            text=text,
+            raw_text=text,
+            refused=looks_like_refusal(text),
+            passages=[_SOURCE_PREFIX.sub("", n.node.get_content()) for n in nodes],
+            docs=[str(n.node.metadata.get("doc_id", n.node.node_id)) for n in nodes],
+            latency_ms=latency,
+        )
+
+    def forget(self, store: Store) -> None:
+        self._engines.pop(store.collection_name, None)

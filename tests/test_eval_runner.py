@@ -1,0 +1,72 @@
+"""`qa eval`'s runner and report, with fake models: scoring, aggregation, thresholds, files."""
+
+import json
+
+from evals import report
+from evals.cases import Case
+from evals.runner import run_suite
+from evals.systems import LlamaIndexBaseline, Ours
+from qa.prompts import refusal_sentence
+from tests.fakes import FakeLLM, fake_index_llm
+
+SEEDS_CASES = [
+    Case(id="far", suite="dev", kind="single", question="How far is Qaim from Baghdad?", answerable=True,
+         facts=(("320",),), docs=("002_624767c5aad575bc", "003_f2a19376a699b09e")),
+    Case(id="rain", suite="dev", kind="unanswerable", question="How much rain fell in Deir el-Zour in Qaim?",
+         answerable=False),
+]
+
+
+def test_both_systems_are_scored_on_the_same_cases(settings, fake_embedder):
+    ours = Ours(settings, fake_embedder, FakeLLM("Qaim is about 320 kilometers west of Baghdad [1][9].",
+                                                 refusal_sentence()))
+    baseline = LlamaIndexBaseline(fake_embedder, fake_index_llm(
+        "Qaim is 500 kilometres from Baghdad [1][7].", "It rained 3 mm [2]."))
+    seen = []
+    result = run_suite("dev", SEEDS_CASES, [ours, baseline], embedder=fake_embedder, chunk_size=64,
+                       chunk_overlap=0, progress=lambda done, total, what: seen.append((done, total)))
+    assert seen[0] == (0, 4) and seen[-1] == (4, 4)
+    by = {(r["system"], r["id"]): r for r in result.cases}
+    assert by["ours", "far"]["correct"] and by["ours", "rain"]["refused"]
+    # ours drops the invalid [9] before the user sees it; its model's own text had it
+    assert by["ours", "far"]["citations_valid"] == by["ours", "far"]["citations"]
+    assert by["ours", "far"]["raw_citations"] > by["ours", "far"]["raw_citations_valid"]
+    assert not by["baseline", "far"]["correct"] and not by["baseline", "rain"]["refused"]
+    assert by["baseline", "far"]["unsupported"] == ["Qaim is 500 kilometres from Baghdad."]
+    m = result.metrics
+    assert m["ours"]["correctness"] == 1.0 and m["ours"]["refusal_unanswerable"] == 1.0
+    assert m["baseline"]["correctness"] == 0.0 and m["baseline"]["refusal_unanswerable"] == 0.0
+    assert m["baseline"]["citation_validity"] < 1.0 and m["baseline"]["citation_support"] == 0.0
+    assert m["ours"]["latency_p50_ms"] is not None and m["ours"]["retrieval_hit_rate"] == 1.0
+
+
+def test_rgb_cases_get_their_own_corpus_and_failures_are_recorded(settings, fake_embedder):
+    case = Case(id="rgb-noise-1", suite="rgb-noise", kind="noise", question="Who acquired Instagram?",
+                answerable=True, facts=(("Facebook",),), docs=("s01",),
+                corpus=(("s00", "Instagram is a photo sharing app popular with teenagers worldwide."),
+                        ("s01", "Facebook acquired Instagram in April 2012 for one billion dollars.")))
+    ours = Ours(settings, fake_embedder, FakeLLM(RuntimeError("server went away")))
+    result = run_suite("rgb", [case], [ours], embedder=fake_embedder, chunk_size=64, chunk_overlap=0)
+    record = result.cases[0]
+    assert record["error"] == "RuntimeError: server went away" and not record["correct"]
+    assert result.metrics["ours"]["errors"] == 1 and result.metrics["ours"]["noise_robustness"] == 0.0
+
+
+def test_thresholds_name_the_metric_that_misses(tmp_path, settings, fake_embedder):
+    settings = settings.model_copy(update={"min_score": 0.1})  # let the trap question reach the model
+    ours = Ours(settings, fake_embedder, FakeLLM("Qaim is about 320 kilometers west of Baghdad [1].",
+                                                 "Qaim is about 320 kilometers west of Baghdad [1]."))
+    trap = Case(id="train", suite="dev", kind="near-miss", question="How long is the train ride from Qaim to Baghdad?",
+                answerable=False)
+    result = run_suite("dev", [SEEDS_CASES[0], trap], [ours], embedder=fake_embedder, chunk_size=64, chunk_overlap=0)
+    assert result.cases[1]["answer"].startswith("Qaim is about 320")
+    thresholds = {"dev": {"min": {"correctness": 0.9, "refusal_unanswerable": 0.5}, "max": {"false_refusal": 0.0}}}
+    misses = report.check([result], thresholds)
+    assert misses == ["dev: unanswerable refused is 0.0%, below 50.0%"]
+    paths = report.write(tmp_path / "out", [result], thresholds, {
+        "date": "today", "model": "fake", "endpoint": "none", "machine": "test", "misses": misses,
+        "settings": {"top_k": 5, "chunk_size": 64}})
+    data = json.loads(paths["json"].read_text())
+    assert data["suites"]["dev"]["metrics"]["ours"]["correctness"] == 1.0
+    assert "| correctness (answerable) | 100.0% |" in paths["markdown"].read_text()
+    assert paths["chart"].read_bytes()[:4] == b"\x89PNG"

@@ -1,0 +1,50 @@
+"""The eval's scoring: facts, refusals, citation validity and support."""
+
+from evals.scoring import (
+    citation_counts,
+    cited_sentences,
+    facts_found,
+    is_correct,
+    lexically_supported,
+    looks_like_refusal,
+)
+from qa.prompts import refusal_sentence
+
+PASSAGES = [
+    "Qaim, about 320 kilometres west of Baghdad, was used by ISIS to ferry fighters.",
+    "Prime Minister Haider al-Abadi pledged the battle will be finished within days.",
+]
+
+
+def test_a_fact_matches_any_variant_ignoring_case_dashes_and_markers():
+    text = "Government forces retook Deir ez\u2011Zor [1]. IS lost more than 96 per cent [2]."
+    assert facts_found(text, [["Deir el-Zour", "deir ez-zor"], ["96 per cent", "96%"]]) == [True, True]
+    assert facts_found(text, [["90 per cent"]]) == [False]
+
+
+def test_correct_needs_every_fact():
+    facts = [["90 per cent"], ["96 per cent"]]
+    assert is_correct("Sources say 90 per cent [1] and 96 per cent [2].", facts)
+    assert not is_correct("IS lost 96 per cent of its land [2].", facts)
+    assert not is_correct("anything", [])
+
+
+def test_refusals_are_recognised_in_either_system_s_words():
+    assert looks_like_refusal(refusal_sentence())
+    assert looks_like_refusal("The provided sources do not mention the number of civilians killed.")
+    assert looks_like_refusal("I'm sorry, but I cannot answer that based on the sources.")
+    assert looks_like_refusal("")
+    assert not looks_like_refusal("Qaim is about 320 kilometres west of Baghdad [1].")
+    # only the opening sentence decides: a caveat after an answer is not a refusal
+    assert not looks_like_refusal("Abadi pledged it would end within days [2]. The exact date is not given.")
+
+
+def test_citation_validity_counts_markers_that_point_nowhere():
+    assert citation_counts("Qaim fell [1]. Abadi spoke [2][5].", n_passages=2) == (2, 3)
+    assert citation_counts("No markers here.", n_passages=2) == (0, 0)
+
+
+def test_support_catches_an_invented_number_and_keeps_a_faithful_sentence():
+    sentences = cited_sentences("Qaim is 320 kilometres west of Baghdad [1]. Qaim is 500 kilometres away [1].", PASSAGES)
+    assert [ok for ok in (lexically_supported(s, cited) for s, cited in sentences)] == [True, False]
+    assert cited_sentences("Uncited sentence.", PASSAGES) == []
