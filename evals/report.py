@@ -110,6 +110,7 @@ def markdown(results: Sequence[SuiteResult], thresholds: dict, meta: dict) -> st
     for result in results:
         lines += ["", f"## {result.name}", "", "| metric | ours | baseline | threshold |", "|---|---:|---:|---:|"]
         lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows(result, thresholds)]
+        lines += ["", *by_kind(result)]
         misses = [r for r in result.cases if r["system"] == "ours" and _missed(r)]
         if misses:
             lines += ["", f"Our misses ({len(misses)}):", ""]
@@ -119,6 +120,24 @@ def markdown(results: Sequence[SuiteResult], thresholds: dict, meta: dict) -> st
     if meta.get("misses"):
         lines += ["", "## Thresholds missed", ""] + [f"- {m}" for m in meta["misses"]]
     return "\n".join(lines) + "\n"
+
+
+def by_kind(result: SuiteResult) -> list[str]:
+    """Per kind of question: answerable ones correct (and retrieval hit), others refused."""
+    systems = list(result.metrics)
+    kinds = list(dict.fromkeys(r["kind"] for r in result.cases))
+    head = "| kind | cases | " + " | ".join(f"{s}: correct or refused | {s}: hit" for s in systems) + " |"
+    lines = [head, "|---|---:|" + "---:|---:|" * len(systems)]
+    for kind in kinds:
+        cells = []
+        for system in systems:
+            records = [r for r in result.cases if r["kind"] == kind and r["system"] == system]
+            good = sum(r["correct"] if r["answerable"] else r["refused"] and not r["error"] for r in records)
+            hits = [r["hit"] for r in records if "hit" in r]
+            cells += [f"{good}/{len(records)}", f"{sum(hits) / len(hits):.0%}" if hits else "–"]
+        n = sum(1 for r in result.cases if r["kind"] == kind and r["system"] == systems[0])
+        lines.append(f"| {kind} | {n} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _missed(r: dict) -> str:
@@ -135,7 +154,7 @@ def _missed(r: dict) -> str:
 
 RATE_METRICS_ORDER = [
     "retrieval_hit_rate", "retrieval_mrr", "correctness", "noise_robustness", "negative_rejection",
-    "refusal_unanswerable", "false_refusal", "citation_validity", "citation_support",
+    "refusal_unanswerable", "false_refusal", "citation_validity", "raw_citation_validity", "citation_support",
     "citation_support_judge", "faithfulness_judge", "correctness_judge",
 ]
 

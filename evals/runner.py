@@ -10,7 +10,7 @@ from pathlib import Path
 
 from llama_index.core.evaluation.retrieval.metrics import MRR, HitRate
 
-from evals.cases import Case, load_dev, load_rgb
+from evals.cases import Case, load_dev, load_rgb, spread
 from evals.scoring import (
     citation_counts,
     cited_sentences,
@@ -32,9 +32,8 @@ LOWER_IS_BETTER = {"false_refusal", "latency_p50_ms", "latency_p95_ms", "errors"
 
 
 def load_suite(name: str, limit: int | None) -> list[Case]:
-    if name == "dev":
-        cases = load_dev()
-        return cases[:limit] if limit else cases
+    if name == "dev":  # spread, so that a limited run still covers every kind of question
+        return spread(load_dev(), limit)
     if name == "rgb":
         return load_rgb("noise", limit) + load_rgb("negative", limit)
     raise ValueError(f"unknown suite {name!r}")

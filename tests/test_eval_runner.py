@@ -68,5 +68,21 @@ def test_thresholds_name_the_metric_that_misses(tmp_path, settings, fake_embedde
         "settings": {"top_k": 5, "chunk_size": 64}})
     data = json.loads(paths["json"].read_text())
     assert data["suites"]["dev"]["metrics"]["ours"]["correctness"] == 1.0
-    assert "| correctness (answerable) | 100.0% |" in paths["markdown"].read_text()
+    md = paths["markdown"].read_text()
+    assert "| correctness (answerable) | 100.0% |" in md
+    assert "| single | 1 | 1/1 | 100% |" in md and "| near-miss | 1 | 0/1 | – |" in md
     assert paths["chart"].read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_configured_judge_scores_sentences_answers_and_correctness(settings, fake_embedder):
+    from evals.judge import Judge
+
+    ours = Ours(settings, fake_embedder, FakeLLM("Qaim is about 320 kilometers west of Baghdad [1]."))
+    # one cited sentence -> support verdict, then the whole answer, then correctness (score 1-5)
+    judge = Judge(fake_index_llm("NO", "YES", "4.5\nThe answer gives the distance."), name="fake")
+    result = run_suite("dev", SEEDS_CASES[:1], [ours], embedder=fake_embedder, chunk_size=64,
+                       chunk_overlap=0, judge=judge)
+    record = result.cases[0]
+    assert record["judge_supported"] == [False] and record["judge_faithful"] and record["judge_correct"]
+    m = result.metrics["ours"]
+    assert m["citation_support_judge"] == 0.0 and m["faithfulness_judge"] == 1.0 and m["correctness_judge"] == 1.0
