@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import subprocess
@@ -66,7 +67,7 @@ def eval_cmd(
                                                  "(per task for RGB, spread over the benchmark).")] = None,
     baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Also run the plain llama-index "
                                            "pipeline on the same questions, collection and model.")] = True,
-    out_dir: Annotated[Path, typer.Option("--out", help="Where eval.json, eval.md and eval.png go.")] = Path("eval-report"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Where eval.json, eval.md, eval.png and cases.jsonl go.")] = Path("eval-report"),
     judge: Annotated[bool | None, typer.Option("--judge/--no-judge", help="Score support and correctness "
                                                   "with an LLM judge too. Default: on when QA_JUDGE_BASE_URL is set.")] = None,
     thresholds_file: Annotated[Path | None, typer.Option("--thresholds", help="Thresholds TOML. "
@@ -99,7 +100,10 @@ def eval_cmd(
         suites = {name: load_suite(name, limit) for name in names}
     except CaseError as exc:
         raise InputError(str(exc)) from exc
-    thresholds = report.load_thresholds(thresholds_file or report.THRESHOLDS)
+    try:
+        thresholds = report.load_thresholds(thresholds_file or report.THRESHOLDS)
+    except (ValueError, OSError) as exc:  # tomllib.TOMLDecodeError is a ValueError
+        raise InputError(f"{thresholds_file or report.THRESHOLDS}: cannot read the thresholds ({exc})") from exc
     if thresholds_file and not thresholds:
         raise InputError(f"{thresholds_file}: no thresholds found")
     use_judge = bool(settings.judge_base_url) if judge is None else judge
@@ -125,21 +129,29 @@ def eval_cmd(
     total = sum(len(cases) for cases in suites.values()) * len(systems)
     results = []
     live = err.is_terminal
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True, disable=not live) as bar:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (
+        Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                 console=err, transient=True, disable=not live) as bar,
+        (out_dir / "cases.jsonl").open("w", encoding="utf-8") as log,  # each case as it is scored
+    ):
         task = bar.add_task("Evaluating", total=total)
 
         def progress(done: int, _total: int, what: str) -> None:
             bar.update(task, completed=done, description=what)
-            if not live:  # CI logs: one line per case instead of a bar
+            if not live and done < total:  # CI logs: one line per case instead of a bar
                 err.print(f"[{done + 1}/{total}] {what}")
+
+        def on_record(record: dict) -> None:
+            log.write(json.dumps(record, ensure_ascii=False) + "\n")
+            log.flush()
 
         done = 0
         for name, cases in suites.items():
             results.append(run_suite(
                 name, cases, systems, embedder=embedder, chunk_size=settings.chunk_size,
                 chunk_overlap=settings.chunk_overlap, judge=judge_obj, progress=progress,
-                done_before=done, total=total,
+                on_record=on_record, done_before=done, total=total,
             ))
             done += len(cases) * len(systems)
 

@@ -180,6 +180,7 @@ def run_suite(
     chunk_overlap: int,
     judge=None,
     progress: RunProgress | None = None,
+    on_record: Callable[[dict], None] | None = None,
     done_before: int = 0,
     total: int | None = None,
 ) -> SuiteResult:
@@ -212,6 +213,8 @@ def run_suite(
                     record = score(case, outcome, judge)
                     record["system"] = system.name
                     records.append(record)
+                    if on_record:
+                        on_record(record)
                     done += 1
                 result.metrics[system.name] = aggregate(name, records)
                 result.cases.extend(records)

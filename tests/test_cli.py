@@ -22,7 +22,7 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 def test_help_lists_the_commands():
     proc = run("--help")
     assert proc.returncode == 0
-    for command in ("ingest", "ask", "status", "chat"):
+    for command in ("ingest", "ask", "status", "chat", "eval"):
         assert command in proc.stdout
 
 
@@ -78,3 +78,14 @@ def test_rebuild_with_a_bad_path_keeps_the_store(tmp_path):
     assert proc.returncode == 2
     status = run("status", "--json", env=env)
     assert '"documents": 1' in status.stdout
+
+
+def test_eval_with_a_missing_thresholds_file_fails_before_starting_the_model(tmp_path):
+    proc = run("eval", "--thresholds", str(tmp_path / "none.toml"), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"error: {tmp_path / 'none.toml'}: no thresholds found"
+
+
+def test_eval_judge_without_an_endpoint_says_what_to_set(tmp_path):
+    proc = run("eval", "--judge", "--out", str(tmp_path / "out"), env={"QA_JUDGE_BASE_URL": ""})
+    assert proc.returncode == 1 and "QA_JUDGE_BASE_URL" in proc.stderr and "Traceback" not in proc.stderr
