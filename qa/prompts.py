@@ -22,6 +22,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "answer_user": frozenset({"passages", "question", "refusal"}),
     "passage": frozenset({"n", "origin", "text"}),
     "refusal": frozenset(),
+    "condense": frozenset({"history", "question"}),
 }
 
 
