@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from qa import prompts
 from qa.citations import is_refusal, render, split_claims, strip_markers
+from qa.injection import neutralise
 from qa.llm import Message
 from qa.types import Answer, Citation, Passage, Timings
 from qa.verify import best_quote, check_claims
@@ -18,7 +19,7 @@ def _origin(p: Passage) -> str:
 def format_passages(passages: Sequence[Passage]) -> str:
     template = prompts.load("passage")
     return "\n\n".join(
-        template.render(n=i, origin=_origin(p), text=p.text) for i, p in enumerate(passages, start=1)
+        template.render(n=i, origin=_origin(p), text=neutralise(p.text)) for i, p in enumerate(passages, start=1)
     )
 
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.citations import Claim, split_claims
+from qa.injection import neutralise
 from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, numbers, stem
 from qa.types import Passage
 
@@ -77,7 +78,8 @@ def check_claims(claims: Sequence[Claim], passages: Sequence[Passage]) -> Checke
     kept: list[Claim] = []
     dropped: list[str] = []
     for claim in claims:
-        results = {n: support(claim.text, p.text) for n, p in enumerate(passages, start=1)}
+        # against what the model was shown: instructions hidden in an article support nothing
+        results = {n: support(claim.text, neutralise(p.text)) for n, p in enumerate(passages, start=1)}
         good_cited = tuple(n for n in claim.cited if results[n].ok)
         if good_cited:
             kept.append(Claim(claim.text, good_cited))
