@@ -19,6 +19,7 @@ from qa.types import Copy, Passage
 RRF_K = 60
 CANDIDATES = 20
 MIN_RARE_TERMS = 2
+HEADS = 2  # the top passages of each list that are always kept
 PER_GROUP = 2  # passages of one story (one article and its copies) among the k, unless too few others
 
 
@@ -41,11 +42,16 @@ def retrieve(
     lexical = store.lexical_index()
     bm25 = lexical.search(query, max(k, CANDIDATES))
 
+    dense_ids, bm25_ids = [p.id for p in dense], [pid for pid, _ in bm25]
     fused: dict[str, float] = {}
-    for ranking in ([p.id for p in dense], [pid for pid, _ in bm25]):
+    for ranking in (dense_ids, bm25_ids):
         for rank, pid in enumerate(ranking):
             fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
-    order = sorted(fused, key=lambda pid: -fused[pid])
+    # The best of each list first (a name only BM25 knows, a paraphrase only the embedding
+    # sees), then the rest by fused rank.
+    heads = [pid for pair in zip(dense_ids[:HEADS], bm25_ids[:HEADS]) for pid in pair]
+    heads += dense_ids[len(heads) // 2 : HEADS] + bm25_ids[len(heads) // 2 : HEADS]
+    order = list(dict.fromkeys([*heads, *sorted(fused, key=lambda pid: -fused[pid])]))
 
     by_id = {p.id: p for p in dense}
     missing = [pid for pid in order if pid not in by_id]
