@@ -45,6 +45,7 @@ class SuiteResult:
     metrics: dict[str, dict[str, float | None]] = field(default_factory=dict)  # system -> metric -> value
     cases: list[dict] = field(default_factory=list)
     seconds: float = 0.0
+    ingest_failures: list[str] = field(default_factory=list)
 
 
 class Stores:
@@ -54,6 +55,7 @@ class Stores:
         self.root, self.embedder = root, embedder
         self.chunking = {"chunk_size": chunk_size, "chunk_overlap": chunk_overlap}
         self._stores: dict[str, Store] = {}
+        self.failed: list[str] = []  # corpus files that did not ingest (the case runs without them)
 
     def _store(self, name: str) -> Store:
         return Store(self.root / "chroma", collection=name, model_id=self.embedder.model_id, rebuild=True)
@@ -71,8 +73,9 @@ class Stores:
             for doc_id, text in case.corpus:
                 (folder / f"{doc_id}.txt").write_text(text + "\n", encoding="utf-8")
             report = ingest([folder], store=store, embedder=self.embedder, **self.chunking)
-        if report.failed:
-            raise QAError(f"eval corpus for {case.id} did not ingest: {report.failed[0][1]}")
+        self.failed.extend(f"{case.id}: {message}" for _, message in report.failed)
+        if store.count() == 0:
+            raise QAError(f"eval corpus for {case.id} did not ingest: {report.failed[0][1] if report.failed else 'empty'}")
         self._stores[key] = store
         return store
 
@@ -219,6 +222,7 @@ def run_suite(
                 result.metrics[system.name] = aggregate(name, records)
                 result.cases.extend(records)
         finally:
+            result.ingest_failures = stores.failed
             stores.close()
     result.seconds = time.perf_counter() - started
     if progress:

@@ -161,6 +161,9 @@ def _read_header(lines: list[Paragraph]) -> tuple[dict[str, str], int]:
         m = _HEADER_RE.match(lines[i].text)
         if not m or m["key"].lower() not in _HEADER_KEYS:
             break
+        # a header's value is short ("Date: 3 Nov 2017"); "Date: ... . Location: ..." is text
+        if _words(m["value"]) > (30 if m["key"].lower() == "title" else 8):
+            break
         meta[m["key"].lower()] = m["value"].strip()
         i += 1
     return meta, i

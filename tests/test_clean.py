@@ -130,3 +130,13 @@ def test_a_headline_followed_by_a_body_is_still_the_title():
     cleaned = clean_text("Storm closes three schools in the north\n\nThe schools will reopen on Monday.\n")
     assert cleaned.title == "Storm closes three schools in the north"
     assert [p.text for p in cleaned.paragraphs] == ["The schools will reopen on Monday."]
+
+
+def test_a_long_key_value_line_is_text_not_a_header(tmp_path: Path):
+    snippet = tmp_path / "s03.txt"
+    snippet.write_text(
+        "Date: Thursday, July 29, 2021. Location: Brooklyn, New York. Number of Picks: 60 (55 played in NBA). "
+        "First Overall Pick: Cade Cunningham.\n",
+        encoding="utf-8",
+    )
+    assert "Cade Cunningham" in load_article(snippet).text

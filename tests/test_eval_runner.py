@@ -86,3 +86,12 @@ def test_a_configured_judge_scores_sentences_answers_and_correctness(settings, f
     assert record["judge_supported"] == [False] and record["judge_faithful"] and record["judge_correct"]
     m = result.metrics["ours"]
     assert m["citation_support_judge"] == 0.0 and m["faithfulness_judge"] == 1.0 and m["correctness_judge"] == 1.0
+
+
+def test_a_corpus_file_that_cleans_to_nothing_is_recorded_not_fatal(settings, fake_embedder):
+    case = Case(id="rgb-noise-2", suite="rgb-noise", kind="noise", question="Who acquired Instagram?",
+                answerable=True, facts=(("Facebook",),), docs=("s01",),
+                corpus=(("s00", "\u2022 \u2022 \u2022"), ("s01", "Facebook acquired Instagram in April 2012 for one billion dollars.")))
+    ours = Ours(settings, fake_embedder, FakeLLM("Facebook acquired Instagram in April 2012 [1]."))
+    result = run_suite("rgb", [case], [ours], embedder=fake_embedder, chunk_size=64, chunk_overlap=0)
+    assert result.cases[0]["correct"] and len(result.ingest_failures) == 1
