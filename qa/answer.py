@@ -29,14 +29,22 @@ def build_messages(
     """System rules, the earlier turns (answers without markers), then passages + question."""
     system = prompts.load("answer_system").render()
     messages: list[Message] = [{"role": "system", "content": system}]
+    # One worked example on an unrelated topic shows the format: small models copy an
+    # example that is only described ("First fact [1].") instead of following it.
+    example_passages, example_question, example_answer = (
+        part.strip() for part in prompts.load("answer_example").render().split("\n---\n")
+    )
+    messages.append({"role": "user", "content": _user_turn(example_passages, example_question)})
+    messages.append({"role": "assistant", "content": example_answer})
     for past_question, past_answer in history:
         messages.append({"role": "user", "content": past_question})
         messages.append({"role": "assistant", "content": strip_markers(past_answer)})
-    user = prompts.load("answer_user").render(
-        passages=format_passages(passages), question=question, refusal=prompts.refusal_sentence()
-    )
-    messages.append({"role": "user", "content": user})
+    messages.append({"role": "user", "content": _user_turn(format_passages(passages), question)})
     return messages
+
+
+def _user_turn(passages: str, question: str) -> str:
+    return prompts.load("answer_user").render(passages=passages, question=question, refusal=prompts.refusal_sentence())
 
 
 def refusal(question: str, passages: Sequence[Passage], timings: Timings) -> Answer:
@@ -58,7 +66,7 @@ def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timi
     """
     if not reply.strip() or is_refusal(reply, prompts.refusal_sentence()):
         return refusal(question, passages, timings)
-    checked = check_claims(split_claims(reply, len(passages)), passages)
+    checked = check_claims(split_claims(reply, len(passages)), passages, question)
     if not checked.claims:
         return refusal(question, passages, timings)
     claims_by_n: dict[int, list[str]] = {}

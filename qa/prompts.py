@@ -23,6 +23,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "passage": frozenset({"n", "origin", "text"}),
     "refusal": frozenset(),
     "condense": frozenset({"history", "question"}),
+    "check_answer": frozenset({"answer", "question"}),
+    "answer_example": frozenset(),  # passages --- question --- answer, on an unrelated topic
 }
 
 
