@@ -14,6 +14,7 @@ from qa.errors import InputError
 from qa.ingest import IngestProgress, ingest, seeds_dir
 from qa.llm import ChatModel
 from qa.query import condense
+from qa.responsive import answers_question
 from qa.retrieve import retrieve
 from qa.settings import Settings
 from qa.store import Store
@@ -165,6 +166,14 @@ class Assistant:
                 first_token_ms = retrieve_ms + (time.perf_counter() - requested) * 1000
             parts.append(delta)
             yield Delta(text=delta)
+        reply = "".join(parts)
+        checked = answering.finish(question, reply, passages, Timings())
+        if (
+            self.settings.check_responsive
+            and not checked.refused
+            and not answers_question(search, checked.text, llm)
+        ):
+            reply = ""  # related facts, not an answer: the refusal
         timings = Timings(
             retrieve_ms=retrieve_ms,
             condense_ms=condense_ms,
@@ -172,7 +181,7 @@ class Assistant:
             first_token_ms=first_token_ms,
             total_ms=retrieve_ms + (time.perf_counter() - requested) * 1000,
         )
-        final = answering.finish(question, "".join(parts), passages, timings)
+        final = answering.finish(question, reply, passages, timings)
         final = final.model_copy(update={"search_query": search})
         self.history.append(final)
         yield final

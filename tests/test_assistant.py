@@ -117,3 +117,14 @@ def test_empty_store_is_seeded_on_first_question(settings, store, fake_embedder)
     assert store.count() == 0
     assistant.ask("How far is Qaim from Baghdad?")
     assert len(store.documents()) == 5
+
+
+@pytest.mark.parametrize(("verdict", "refused"), [("No.", True), ("Yes", False), (LLMError("down"), False)])
+def test_responsiveness_check_turns_related_facts_into_the_refusal(settings, seeded_store, fake_embedder,
+                                                                   verdict, refused):
+    llm = FakeLLM("Qaim is about 320 kilometers west of Baghdad [1].", verdict)
+    assistant = Assistant(settings=settings.model_copy(update={"check_responsive": True}), store=seeded_store,
+                          embedder=fake_embedder, llm=llm)
+    answer = assistant.ask("How many people live in Qaim, west of Baghdad?")
+    assert answer.refused is refused
+    assert "yes or no" in llm.calls[1][-1]["content"] and "[1]" not in llm.calls[1][-1]["content"]
