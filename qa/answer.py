@@ -29,13 +29,15 @@ def build_messages(
     """System rules, the earlier turns (answers without markers), then passages + question."""
     system = prompts.load("answer_system").render()
     messages: list[Message] = [{"role": "system", "content": system}]
-    # One worked example on an unrelated topic shows the format: small models copy an
-    # example that is only described ("First fact [1].") instead of following it.
-    example_passages, example_question, example_answer = (
-        part.strip() for part in prompts.load("answer_example").render().split("\n---\n")
+    # Worked examples on an unrelated topic (an answer, a refusal) show the format: small
+    # models copy an example that is only described ("First fact [1].") instead of following it.
+    example_passages, *turns = (
+        part.strip()
+        for part in prompts.load("answer_example").render(refusal=prompts.refusal_sentence()).split("\n---\n")
     )
-    messages.append({"role": "user", "content": _user_turn(example_passages, example_question)})
-    messages.append({"role": "assistant", "content": example_answer})
+    for example_question, example_answer in zip(turns[::2], turns[1::2]):
+        messages.append({"role": "user", "content": _user_turn(example_passages, example_question)})
+        messages.append({"role": "assistant", "content": example_answer})
     for past_question, past_answer in history:
         messages.append({"role": "user", "content": past_question})
         messages.append({"role": "assistant", "content": strip_markers(past_answer)})

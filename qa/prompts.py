@@ -24,7 +24,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "refusal": frozenset(),
     "condense": frozenset({"history", "question"}),
     "check_answer": frozenset({"answer", "question"}),
-    "answer_example": frozenset(),  # passages --- question --- answer, on an unrelated topic
+    # passages --- question --- answer [--- question --- answer ...], on an unrelated topic
+    "answer_example": frozenset({"refusal"}),
 }
 
 
