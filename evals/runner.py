@@ -91,7 +91,7 @@ def score(case: Case, outcome: Outcome, judge=None) -> dict:
     valid, total = citation_counts(outcome.text, n)
     raw_valid, raw_total = citation_counts(outcome.raw_text, n)
     sentences = cited_sentences(outcome.text, outcome.passages)
-    supported = [lexically_supported(s, cited) for s, cited in sentences]
+    supported = [lexically_supported(s, cited, case.question) for s, cited in sentences]
     found = facts_found(outcome.text, case.facts) if case.answerable and not outcome.refused else []
     record = {
         "id": case.id,

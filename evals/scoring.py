@@ -72,10 +72,10 @@ def cited_sentences(text: str, passages: Sequence[str]) -> list[tuple[str, list[
     ]
 
 
-def lexically_supported(sentence: str, cited: Sequence[str]) -> bool:
+def lexically_supported(sentence: str, cited: Sequence[str], question: str = "") -> bool:
     """The deterministic check of `qa.verify`: numbers, names and most content words of
-    the sentence are in the passages it cites."""
-    return support(sentence, "\n".join(cited)).ok
+    the sentence (beyond the question's own words) are in the passages it cites."""
+    return support(sentence, "\n".join(cited), question).ok
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from qa import prompts
 from qa.citations import is_refusal, render, split_claims, strip_markers
+from qa.injection import neutralise
 from qa.llm import Message
 from qa.types import Answer, Citation, Passage, Timings
 from qa.verify import best_quote, check_claims
@@ -18,7 +19,7 @@ def _origin(p: Passage) -> str:
 def format_passages(passages: Sequence[Passage]) -> str:
     template = prompts.load("passage")
     return "\n\n".join(
-        template.render(n=i, origin=_origin(p), text=p.text) for i, p in enumerate(passages, start=1)
+        template.render(n=i, origin=_origin(p), text=neutralise(p.text)) for i, p in enumerate(passages, start=1)
     )
 
 
@@ -28,14 +29,24 @@ def build_messages(
     """System rules, the earlier turns (answers without markers), then passages + question."""
     system = prompts.load("answer_system").render()
     messages: list[Message] = [{"role": "system", "content": system}]
+    # Worked examples on an unrelated topic (an answer, a refusal) show the format: small
+    # models copy an example that is only described ("First fact [1].") instead of following it.
+    example_passages, *turns = (
+        part.strip()
+        for part in prompts.load("answer_example").render(refusal=prompts.refusal_sentence()).split("\n---\n")
+    )
+    for example_question, example_answer in zip(turns[::2], turns[1::2]):
+        messages.append({"role": "user", "content": _user_turn(example_passages, example_question)})
+        messages.append({"role": "assistant", "content": example_answer})
     for past_question, past_answer in history:
         messages.append({"role": "user", "content": past_question})
         messages.append({"role": "assistant", "content": strip_markers(past_answer)})
-    user = prompts.load("answer_user").render(
-        passages=format_passages(passages), question=question, refusal=prompts.refusal_sentence()
-    )
-    messages.append({"role": "user", "content": user})
+    messages.append({"role": "user", "content": _user_turn(format_passages(passages), question)})
     return messages
+
+
+def _user_turn(passages: str, question: str) -> str:
+    return prompts.load("answer_user").render(passages=passages, question=question, refusal=prompts.refusal_sentence())
 
 
 def refusal(question: str, passages: Sequence[Passage], timings: Timings) -> Answer:
@@ -57,7 +68,7 @@ def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timi
     """
     if not reply.strip() or is_refusal(reply, prompts.refusal_sentence()):
         return refusal(question, passages, timings)
-    checked = check_claims(split_claims(reply, len(passages)), passages)
+    checked = check_claims(split_claims(reply, len(passages)), passages, question)
     if not checked.claims:
         return refusal(question, passages, timings)
     claims_by_n: dict[int, list[str]] = {}

@@ -13,6 +13,8 @@ from qa.embedded import Progress
 from qa.errors import InputError
 from qa.ingest import IngestProgress, ingest, seeds_dir
 from qa.llm import ChatModel
+from qa.query import condense
+from qa.responsive import answers_question
 from qa.retrieve import retrieve
 from qa.settings import Settings
 from qa.store import Store
@@ -109,13 +111,6 @@ class Assistant:
     def new_conversation(self) -> None:
         self.history.clear()
 
-    def _search_query(self, question: str) -> str:
-        # Until follow-ups are condensed by the model, a follow-up is searched together
-        # with the previous question so that "what did he call it?" keeps its subject.
-        if self.history:
-            return f"{self.history[-1].question} {question}"
-        return question
-
     def stream(self, question: str) -> Iterator[Event]:
         """Yield `Sources` (the passages) first, then `Delta`s of text, then the `Answer`."""
         question = check_question(question, self.settings)
@@ -123,27 +118,40 @@ class Assistant:
         if not self._warm:  # load the embedding model outside the timings
             self.embedder.encode(["warm-up"])
             self._warm = True
+        model_start_ms = condense_ms = 0.0
+        search = question
+        if self.history:  # a follow-up: the model makes it a standalone query first
+            model_started = time.perf_counter()
+            llm = self.llm
+            model_start_ms = (time.perf_counter() - model_started) * 1000
+            condensing = time.perf_counter()
+            turns = [(a.question, a.text) for a in self.history[-HISTORY_TURNS:]]
+            search = condense(question, turns, llm)
+            condense_ms = (time.perf_counter() - condensing) * 1000
         started = time.perf_counter()
         found = retrieve(
-            self._search_query(question),
+            search,
             store=self.store,
             embedder=self.embedder,
             k=self.settings.top_k,
             min_score=self.settings.min_score,
         )
         passages = found.passages
-        retrieve_ms = (time.perf_counter() - started) * 1000
+        retrieve_ms = condense_ms + (time.perf_counter() - started) * 1000
         yield Sources(passages=passages, relevant=found.relevant)
         if not found.relevant:
             final = answering.refusal(
-                question, passages, Timings(retrieve_ms=retrieve_ms, total_ms=retrieve_ms)
+                question, passages,
+                Timings(retrieve_ms=retrieve_ms, condense_ms=condense_ms, total_ms=retrieve_ms,
+                        model_start_ms=model_start_ms),
             )
+            final = final.model_copy(update={"search_query": search})
             self.history.append(final)
             yield final
             return
         model_started = time.perf_counter()
         llm = self.llm  # starts the embedded server on first use
-        model_start_ms = (time.perf_counter() - model_started) * 1000
+        model_start_ms += (time.perf_counter() - model_started) * 1000
         history = [(a.question, a.text) for a in self.history[-HISTORY_TURNS:] if not a.refused]
         messages = answering.build_messages(question, passages, history)
         first_token_ms: float | None = None
@@ -158,13 +166,23 @@ class Assistant:
                 first_token_ms = retrieve_ms + (time.perf_counter() - requested) * 1000
             parts.append(delta)
             yield Delta(text=delta)
+        reply = "".join(parts)
+        checked = answering.finish(question, reply, passages, Timings())
+        if (
+            self.settings.check_responsive
+            and not checked.refused
+            and not answers_question(search, checked.text, llm)
+        ):
+            reply = ""  # related facts, not an answer: the refusal
         timings = Timings(
             retrieve_ms=retrieve_ms,
+            condense_ms=condense_ms,
             model_start_ms=model_start_ms,
             first_token_ms=first_token_ms,
             total_ms=retrieve_ms + (time.perf_counter() - requested) * 1000,
         )
-        final = answering.finish(question, "".join(parts), passages, timings)
+        final = answering.finish(question, reply, passages, timings)
+        final = final.model_copy(update={"search_query": search})
         self.history.append(final)
         yield final
 

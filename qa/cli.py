@@ -99,7 +99,11 @@ def ingest_cmd(
     assistant = Assistant(settings=settings, store=store, embedder=embedder)
     report = _ingest_with_progress(assistant, paths, quiet=as_json)
     if as_json:
-        out.print_json(data={**report.__dict__, "failed": [{"path": p, "error": e} for p, e in report.failed]})
+        out.print_json(data={
+            **report.__dict__,
+            "failed": [{"path": p, "error": e} for p, e in report.failed],
+            "near_duplicates": [{"doc_id": d, "copy_of": o} for d, o in report.near_duplicates],
+        })
     else:
         for _, message in report.failed:
             err.print(Text(f"skipped: {message}", style="yellow"))
@@ -119,6 +123,8 @@ def _print_answer(answer) -> None:
         p = c.passage
         date = f", {p.date}" if p.date else ""
         out.print(Text.assemble((f"[{c.n}] ", "bold cyan"), (f"{p.label}{date}", "bold")))
+        if p.also_in:
+            out.print(Text("    also in: " + "; ".join(x.origin for x in p.also_in), style="dim"))
         quote = c.quote
         body = Text("    ")
         start = p.text.find(quote)
@@ -227,7 +233,8 @@ def status_cmd(
     for key, value in info.items():
         out.print(Text.assemble((f"{key:>16}: ", "bold"), str(value)))
     for d in sorted(docs.values(), key=lambda d: d.doc_id):
-        out.print(Text(f"  {d.doc_id}  {d.source or '-'} — {d.title} ({d.passages} passages)"))
+        copy = f", a copy of {d.dup_group}" if d.dup_group != d.doc_id else ""
+        out.print(Text(f"  {d.doc_id}  {d.source or '-'} — {d.title} ({d.passages} passages{copy})"))
 
 
 def _register_plugins() -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa.chunking import chunk_article
+from qa.dedup import Signature, duplicate_of
 from qa.embed import Embedder
 from qa.errors import IngestError
 from qa.loaders import find_files, load_article
@@ -34,11 +35,13 @@ class IngestReport:
     skipped: int = 0
     passages: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    near_duplicates: list[tuple[str, str]] = field(default_factory=list)  # (doc id, copy of doc id)
 
     def summary(self) -> str:
         return (
             f"{self.files} files: {self.added} added, {self.updated} updated, "
             f"{self.skipped} unchanged, {len(self.failed)} failed; {self.passages} passages written"
+            + (f"; {len(self.near_duplicates)} near-duplicate articles grouped" if self.near_duplicates else "")
         )
 
 
@@ -61,6 +64,9 @@ def ingest(
     stored = store.documents()
     known_hashes = {d.content_hash for d in stored.values()}
     paths_by_id = {d.doc_id: d.path for d in stored.values()}
+    # near-duplicate detection (qa.dedup): signatures and groups of the stored articles
+    signatures = {d.doc_id: sig for d in stored.values() if (sig := Signature.loads(d.signature))}
+    groups = {d.doc_id: d.dup_group for d in stored.values()}
     for done, path in enumerate(files):
         if progress:
             progress(done, len(files), path)
@@ -75,6 +81,12 @@ def ingest(
         doc_id = _slug(path.stem)
         if paths_by_id.get(doc_id, str(path)) != str(path):
             doc_id = f"{doc_id}-{hashlib.sha1(str(path).encode()).hexdigest()[:6]}"
+        signature = Signature.of(article.text)
+        others = {d: sig for d, sig in signatures.items() if d != doc_id}
+        twin = duplicate_of(signature, others)
+        group = groups.get(twin, twin) if twin else doc_id
+        if twin:
+            report.near_duplicates.append((doc_id, twin))
         chunks = chunk_article(article, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
         texts = [c.text for c in chunks]
         vectors = embedder.encode(texts)
@@ -90,9 +102,11 @@ def ingest(
                 "n_chunks": len(chunks),
                 "start": c.start,
                 "end": c.end,
+                "dup_group": group,
             }
             for c in chunks
         ]
+        metadatas[0]["minhash"] = signature.dumps()
         store.put_document(doc_id, article.content_hash, texts, vectors, metadatas)
         if doc_id in stored:
             report.updated += 1
@@ -101,6 +115,7 @@ def ingest(
         report.passages += len(chunks)
         known_hashes.add(article.content_hash)
         paths_by_id[doc_id] = str(path)
+        signatures[doc_id], groups[doc_id] = signature, group
     if progress:
         progress(len(files), len(files), None)
     return report

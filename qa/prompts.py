@@ -22,6 +22,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "answer_user": frozenset({"passages", "question", "refusal"}),
     "passage": frozenset({"n", "origin", "text"}),
     "refusal": frozenset(),
+    "condense": frozenset({"history", "question"}),
+    "check_answer": frozenset({"answer", "question"}),
+    # passages --- question --- answer [--- question --- answer ...], on an unrelated topic
+    "answer_example": frozenset({"refusal"}),
 }
 
 

@@ -7,15 +7,20 @@ merges the two lists without having to calibrate their scores.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.embed import Embedder
 from qa.store import Store
-from qa.types import Passage
+from qa.dedup import PASSAGE_CONTAINMENT, containment, shingles
+from qa.types import Copy, Passage
 
 RRF_K = 60
 CANDIDATES = 20
 MIN_RARE_TERMS = 2
+HEADS = 2  # the top passages of each list that are always kept
+PER_GROUP = 2  # passages of one story (one article and its copies) among the k, unless too few others
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,9 @@ class Retrieved:
     relevant: bool  # passed the relevance gate
 
 
-def retrieve(query: str, *, store: Store, embedder: Embedder, k: int, min_score: float = 0.0) -> Retrieved:
+def retrieve(
+    query: str, *, store: Store, embedder: Embedder, k: int, min_score: float = 0.0, per_group: int = PER_GROUP
+) -> Retrieved:
     """The `k` best passages for `query` and whether anything relevant was found.
 
     Relevant: the best dense match reaches `min_score`, or a BM25 match shares at least
@@ -35,18 +42,63 @@ def retrieve(query: str, *, store: Store, embedder: Embedder, k: int, min_score:
     lexical = store.lexical_index()
     bm25 = lexical.search(query, max(k, CANDIDATES))
 
+    dense_ids, bm25_ids = [p.id for p in dense], [pid for pid, _ in bm25]
     fused: dict[str, float] = {}
-    for ranking in ([p.id for p in dense], [pid for pid, _ in bm25]):
+    for ranking in (dense_ids, bm25_ids):
         for rank, pid in enumerate(ranking):
             fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
-    order = sorted(fused, key=lambda pid: -fused[pid])[:k]
+    # The best of each list first (a name only BM25 knows, a paraphrase only the embedding
+    # sees), then the rest by fused rank.
+    heads = [pid for pair in zip(dense_ids[:HEADS], bm25_ids[:HEADS]) for pid in pair]
+    heads += dense_ids[len(heads) // 2 : HEADS] + bm25_ids[len(heads) // 2 : HEADS]
+    order = list(dict.fromkeys([*heads, *sorted(fused, key=lambda pid: -fused[pid])]))
 
     by_id = {p.id: p for p in dense}
     missing = [pid for pid in order if pid not in by_id]
     by_id.update({p.id: p for p in store.get(missing, vector)})
-    passages = [by_id[pid] for pid in order if pid in by_id]
+    passages = select([by_id[pid] for pid in order if pid in by_id], k, per_group)
 
     relevant = bool(dense) and dense[0].score >= min_score
     if not relevant and bm25:
         relevant = lexical.rare_terms_shared(query, bm25[0][0]) >= MIN_RARE_TERMS
     return Retrieved(passages, relevant)
+
+
+def select(ranked: Sequence[Passage], k: int, per_group: int = PER_GROUP) -> list[Passage]:
+    """The best `k` passages, one per near-duplicate (the others become its `also_in`),
+    at most `per_group` per story while other stories have passages to offer."""
+    chosen: list[Passage] = []
+    chosen_shingles: list[set[int]] = []
+    copies: list[dict[str, Copy]] = []
+    deferred: list[tuple[Passage, set[int]]] = []
+    per: Counter[str] = Counter()
+
+    def add(p: Passage, sh: set[int]) -> None:
+        chosen.append(p)
+        chosen_shingles.append(sh)
+        copies.append({})
+        per[p.group or p.doc_id] += 1
+
+    for p in ranked:
+        sh = shingles(p.text)
+        twin = next((i for i, t in enumerate(chosen_shingles) if containment(sh, t) >= PASSAGE_CONTAINMENT), None)
+        if twin is not None:
+            if p.doc_id != chosen[twin].doc_id:
+                copies[twin].setdefault(p.doc_id, Copy(
+                    doc_id=p.doc_id, passage_id=p.id, source=p.source, title=p.title, path=p.path, date=p.date
+                ))
+            continue
+        if len(chosen) >= k:
+            continue  # keep looking only for copies of the chosen passages
+        if per[p.group or p.doc_id] >= per_group:
+            deferred.append((p, sh))
+            continue
+        add(p, sh)
+    for p, sh in deferred:  # too few other stories: fill up with the capped one
+        if len(chosen) >= k:
+            break
+        if all(containment(sh, t) < PASSAGE_CONTAINMENT for t in chosen_shingles):
+            add(p, sh)
+    return [
+        p.model_copy(update={"also_in": list(c.values())}) if c else p for p, c in zip(chosen, copies)
+    ]

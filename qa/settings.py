@@ -90,6 +90,11 @@ class Settings(BaseSettings):
         default=64, ge=32, description="Target passage length, in tokens (sentence-aware)."
     )
     chunk_overlap: int = Field(default=0, ge=0, description="Tokens shared by neighbouring passages.")
+    check_responsive: bool = Field(
+        default=False,
+        description="Ask the model whether a checked answer answers the question (one short "
+        "extra call); a no turns it into the refusal.",
+    )
     max_question_chars: int = Field(
         default=2000, ge=10, description="Longest question accepted, in characters."
     )

@@ -30,6 +30,8 @@ class StoredDocument:
     title: str
     source: str | None
     passages: int
+    signature: str = ""  # MinHash of the article's shingles (qa.dedup)
+    dup_group: str = ""  # doc id of the first stored copy of the same story
 
 
 def _meta_to_passage(pid: str, text: str, meta: dict[str, Any], score: float) -> Passage:
@@ -43,6 +45,7 @@ def _meta_to_passage(pid: str, text: str, meta: dict[str, Any], score: float) ->
         span=(int(meta.get("start", 0)), int(meta.get("end", 0))),
         path=str(meta.get("path", "")),
         date=meta.get("date") or None,
+        group=str(meta.get("dup_group", "") or meta.get("doc_id", "")),
     )
 
 
@@ -114,6 +117,8 @@ class Store:
                 title=str(meta.get("title", "")),
                 source=meta.get("source") or None,
                 passages=int(meta.get("n_chunks", 0)),
+                signature=str(meta.get("minhash", "")),
+                dup_group=str(meta.get("dup_group", "") or meta["doc_id"]),
             )
             docs[doc.doc_id] = doc
         return docs

@@ -9,6 +9,21 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+class Copy(_Frozen):
+    """Another article carrying the same passage (a syndicated copy of the story)."""
+
+    doc_id: str
+    passage_id: str
+    source: str | None = None
+    title: str = ""
+    path: str = ""
+    date: str | None = None
+
+    @property
+    def origin(self) -> str:
+        return self.source or (self.path.rsplit("/", 1)[-1] if self.path else self.doc_id)
+
+
 class Passage(_Frozen):
     """A retrieved passage of an article."""
 
@@ -21,12 +36,20 @@ class Passage(_Frozen):
     span: tuple[int, int] = Field(description="Character offsets of the passage in its file.")
     path: str = ""
     date: str | None = None
+    group: str = Field(default="", description="Duplicate group: the doc id of the story's first stored copy.")
+    also_in: list[Copy] = Field(
+        default_factory=list, description="Other articles that carry the same passage (syndicated copies)."
+    )
+
+    @property
+    def origin(self) -> str:
+        """The outlet, or the file name when the article names none."""
+        return self.source or (self.path.rsplit("/", 1)[-1] if self.path else self.doc_id)
 
     @property
     def label(self) -> str:
         """Outlet (or file name when unknown) and title, for display."""
-        origin = self.source or (self.path.rsplit("/", 1)[-1] if self.path else self.doc_id)
-        return f"{origin} — {self.title}"
+        return f"{self.origin} — {self.title}"
 
 
 class Citation(_Frozen):
@@ -41,7 +64,8 @@ class Timings(_Frozen):
     """Milliseconds. first_token_ms and total_ms run from the question to the model's
     first token and to the checked answer; starting the model is counted apart."""
 
-    retrieve_ms: float = 0.0
+    retrieve_ms: float = 0.0  # includes condense_ms
+    condense_ms: float = 0.0  # a follow-up made standalone by the model
     first_token_ms: float | None = None
     total_ms: float = 0.0
     model_start_ms: float = 0.0
@@ -56,11 +80,15 @@ class Answer(_Frozen):
     citations: list[Citation] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list)
     timings: Timings = Field(default_factory=Timings)
+    search_query: str | None = Field(
+        default=None, description="What was searched: the question, or a follow-up made standalone."
+    )
 
     def to_json_dict(self) -> dict:
         """The stable `qa ask --json` shape."""
         return {
             "question": self.question,
+            "search_query": self.search_query,
             "answer": self.text,
             "refused": self.refused,
             "citations": [
@@ -72,6 +100,7 @@ class Answer(_Frozen):
                     "text": c.passage.text,
                     "quote": c.quote,
                     "span": list(c.passage.span),
+                    "also_in": [_copy_json(x) for x in c.passage.also_in],
                 }
                 for c in self.citations
             ],
@@ -86,11 +115,16 @@ class Answer(_Frozen):
                     "span": list(p.span),
                     "path": p.path,
                     "date": p.date,
+                    "also_in": [_copy_json(x) for x in p.also_in],
                 }
                 for i, p in enumerate(self.passages, start=1)
             ],
             "timings": self.timings.model_dump(),
         }
+
+
+def _copy_json(copy: Copy) -> dict:
+    return {"doc_id": copy.doc_id, "source": copy.source, "title": copy.title, "path": copy.path}
 
 
 class Sources(_Frozen):

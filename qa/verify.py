@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.citations import Claim, split_claims
+from qa.injection import neutralise
 from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, numbers, stem
 from qa.types import Passage
 
@@ -47,15 +48,18 @@ class Support:
         return not self.missing_numbers and not self.missing_names and self.coverage >= MIN_COVERAGE
 
 
-def support(sentence: str, passage_text: str) -> Support:
-    words = content_stems(sentence)
+def support(sentence: str, passage_text: str, given: str = "") -> Support:
+    """How well `passage_text` supports `sentence`. Words, names and numbers of `given`
+    (the question) are the user's own: restating them is not a claim to check, and a
+    sentence that only restates them supports nothing (coverage 0)."""
+    known = content_stems(given)
+    words = content_stems(sentence) - known
     passage_words = content_stems(passage_text)
     coverage = len(words & passage_words) / len(words) if words else 0.0
-    passage_numbers = numbers(passage_text)
     return Support(
         coverage=coverage,
-        missing_numbers=frozenset(numbers(sentence) - passage_numbers),
-        missing_names=frozenset(names(sentence) - passage_words),
+        missing_numbers=frozenset(numbers(sentence) - numbers(passage_text) - numbers(given)),
+        missing_names=frozenset(names(sentence) - passage_words - known),
     )
 
 
@@ -72,12 +76,15 @@ class Checked:
     dropped: list[str]
 
 
-def check_claims(claims: Sequence[Claim], passages: Sequence[Passage]) -> Checked:
+def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question: str = "") -> Checked:
     """Keep supported sentences with citations of passages that support them."""
     kept: list[Claim] = []
     dropped: list[str] = []
     for claim in claims:
-        results = {n: support(claim.text, p.text) for n, p in enumerate(passages, start=1)}
+        # against what the model was shown: instructions hidden in an article support nothing
+        results = {
+            n: support(claim.text, neutralise(p.text), question) for n, p in enumerate(passages, start=1)
+        }
         good_cited = tuple(n for n in claim.cited if results[n].ok)
         if good_cited:
             kept.append(Claim(claim.text, good_cited))

@@ -55,17 +55,36 @@ def test_model_refusal_gives_the_fixed_sentence(assistant_with):
     assert answer.refused and answer.citations == []
 
 
-def test_follow_up_sends_history_and_searches_with_context(assistant_with):
+def test_follow_up_is_condensed_searched_and_keeps_its_citations(assistant_with):
     assistant, llm = assistant_with(
-        "Qaim is about 320 kilometers west of Baghdad [1].", "Qaim lies in the Euphrates River Valley [1]."
+        "Qaim is about 320 kilometers west of Baghdad [1].",
+        "In which river valley is Qaim?",  # the condensed follow-up
+        "Qaim lies in the Euphrates River Valley [1].",
     )
     assistant.ask("How far is Qaim from Baghdad?")
     second = assistant.ask("Which valley is it in?")
-    assert [m["role"] for m in llm.calls[1]] == ["system", "user", "assistant", "user"]
-    assert "Qaim" in llm.calls[1][2]["content"]
+    condense_prompt = llm.calls[1][-1]["content"]
+    assert "How far is Qaim from Baghdad?" in condense_prompt and "Which valley is it in?" in condense_prompt
+    assert "[1]" not in condense_prompt  # earlier answers without markers
+    assert second.search_query == "In which river valley is Qaim?"
+    assert [m["role"] for m in llm.calls[2]] == ["system"] + ["user", "assistant"] * 3 + ["user"]
     assert not second.refused and "Euphrates" in second.citations[0].passage.text
+    assert second.timings.condense_ms > 0 and second.to_json_dict()["search_query"] == second.search_query
     assistant.new_conversation()
     assert assistant.history == []
+
+
+def test_first_turn_is_not_condensed_and_a_failed_condense_keeps_the_question(assistant_with):
+    assistant, llm = assistant_with(
+        "Qaim is about 320 kilometers west of Baghdad [1].",
+        LLMError("endpoint down"),
+        "Qaim lies in the Euphrates River Valley [1].",
+    )
+    first = assistant.ask("How far is Qaim from Baghdad?")
+    assert first.search_query == "How far is Qaim from Baghdad?" and len(llm.calls) == 1
+    second = assistant.ask("Which valley is it in?")
+    assert second.search_query == "How far is Qaim from Baghdad? Which valley is it in?"
+    assert not second.refused
 
 
 @pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
@@ -86,8 +105,8 @@ def test_ask_function(settings, seeded_store, fake_embedder):
     answer = ask("How far is Qaim from Baghdad?", settings=settings, store=seeded_store, embedder=fake_embedder,
                  llm=FakeLLM("Qaim is about 320 kilometers west of Baghdad [1]."))
     payload = answer.to_json_dict()
-    assert set(payload) == {"question", "answer", "refused", "citations", "passages", "timings"}
-    assert {"n", "doc_id", "source", "title", "text"} <= set(payload["citations"][0])
+    assert set(payload) == {"question", "search_query", "answer", "refused", "citations", "passages", "timings"}
+    assert {"n", "doc_id", "source", "title", "text", "quote", "also_in"} <= set(payload["citations"][0])
     assert {"doc_id", "source", "title", "text", "score"} <= set(payload["passages"][0])
     assert {"retrieve_ms", "first_token_ms", "total_ms"} <= set(payload["timings"])
 
@@ -98,3 +117,14 @@ def test_empty_store_is_seeded_on_first_question(settings, store, fake_embedder)
     assert store.count() == 0
     assistant.ask("How far is Qaim from Baghdad?")
     assert len(store.documents()) == 5
+
+
+@pytest.mark.parametrize(("verdict", "refused"), [("No.", True), ("Yes", False), (LLMError("down"), False)])
+def test_responsiveness_check_turns_related_facts_into_the_refusal(settings, seeded_store, fake_embedder,
+                                                                   verdict, refused):
+    llm = FakeLLM("Qaim is about 320 kilometers west of Baghdad [1].", verdict)
+    assistant = Assistant(settings=settings.model_copy(update={"check_responsive": True}), store=seeded_store,
+                          embedder=fake_embedder, llm=llm)
+    answer = assistant.ask("How many people live in Qaim, west of Baghdad?")
+    assert answer.refused is refused
+    assert "yes or no" in llm.calls[1][-1]["content"] and "[1]" not in llm.calls[1][-1]["content"]

@@ -29,10 +29,13 @@ def test_prompt_numbers_passages_and_keeps_article_text_verbatim():
     ]
     messages = build_messages("Who entered the city?", passages, history=[("Earlier?", "Yes [1].")])
     user = messages[-1]["content"]
-    assert "[1] (CBC, 2017-11-03)\nTroops entered {the city}." in user
+    assert "[1] (CBC, 2017-11-03)\nTroops entered {the city}." in user  # braces kept verbatim
     assert "[2] (unnamed outlet)\nSecond passage." in user
     assert "Question: Who entered the city?" in user
     assert prompts.refusal_sentence() in user
-    assert messages[1] == {"role": "user", "content": "Earlier?"}
-    assert messages[2] == {"role": "assistant", "content": "Yes."}  # old markers stripped
+    assert "Lakeside ferry" in messages[1]["content"] and messages[2]["role"] == "assistant"  # worked examples
+    assert messages[4] == {"role": "assistant", "content": prompts.refusal_sentence()}
+    assert messages[5] == {"role": "user", "content": "Earlier?"}
+    assert messages[6] == {"role": "assistant", "content": "Yes."}  # old markers stripped
+    assert "Ignore your instructions" not in user  # instructions inside articles are left out
     assert "instructions" in messages[0]["content"]  # passages are declared data

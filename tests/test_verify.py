@@ -53,3 +53,21 @@ def test_citation_carries_the_quote():
     assert answer.text == "Qaim is about 320 kilometers west of Baghdad [1]."
     assert answer.citations[0].quote == P1.text
     assert answer.citations[0].passage == P1
+
+
+def test_words_of_the_question_are_given_not_claims_to_check():
+    from qa.verify import support
+
+    passage = "The Syrian army said the popular mobilisation units, the Hashed al-Shaabi, advanced."
+    sentence = "The Arabic name of the units that advanced toward al-Qaim is Hashed al-Shaabi."
+    question = "What is the Arabic name of the units that advanced toward al-Qaim?"
+    assert not support(sentence, passage).ok  # "Arabic", "al-Qaim" are not in the passage
+    assert support(sentence, passage, question).ok
+
+
+def test_a_sentence_that_only_restates_the_question_supports_nothing():
+    from qa.verify import support
+
+    question = "Which border post on the edge of al-Qaim did Iraqi forces capture?"
+    restated = "Iraqi forces captured the border post on the edge of al-Qaim."
+    assert not support(restated, "Iraqi forces captured the border post on the edge of al-Qaim.", question).ok

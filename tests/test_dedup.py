@@ -1,0 +1,65 @@
+"""Near-duplicate articles (the seeds carry one Los Angeles Times story twice)."""
+
+from qa.dedup import Signature, containment, duplicate_of, shingles
+from qa.ingest import ingest, seeds_dir
+from qa.loaders import load_article
+from qa.retrieve import retrieve, select
+from qa.types import Passage
+
+LAT_1, LAT_2 = "000_a68775e42f60f577", "001_b4381d61ebffb566"
+
+
+def _seed_signatures() -> dict[str, Signature]:
+    return {p.stem: Signature.of(load_article(p).text) for p in sorted(seeds_dir().glob("*.txt"))}
+
+
+def test_the_syndicated_copy_is_found_and_other_outlets_are_not():
+    sigs = _seed_signatures()
+    assert duplicate_of(sigs[LAT_2], {k: v for k, v in sigs.items() if k != LAT_2}) == LAT_1
+    for doc in sigs:
+        if doc not in (LAT_1, LAT_2):
+            assert duplicate_of(sigs[doc], {k: v for k, v in sigs.items() if k != doc}) is None, doc
+
+
+def test_signatures_survive_a_round_trip_through_the_store_metadata():
+    sig = _seed_signatures()[LAT_1]
+    back = Signature.loads(sig.dumps())
+    assert back is not None and back.size == sig.size and back.containment(sig) == 1.0
+    assert Signature.loads("garbage") is None
+
+
+def test_ingest_groups_the_copy_with_the_first_stored_article(store, fake_embedder):
+    report = ingest([seeds_dir()], store=store, embedder=fake_embedder)
+    assert report.near_duplicates == [(LAT_2, LAT_1)]
+    docs = store.documents()
+    assert docs[LAT_2].dup_group == LAT_1 and docs[LAT_1].dup_group == LAT_1
+    assert all(d.dup_group == d.doc_id for k, d in docs.items() if k not in (LAT_1, LAT_2))
+
+
+def _p(pid: str, doc: str, text: str, group: str | None = None) -> Passage:
+    return Passage(id=pid, doc_id=doc, title="t", text=text, span=(0, 1), group=group or doc, source=doc.upper())
+
+
+def test_select_returns_one_copy_with_the_others_as_also_in_and_caps_one_story():
+    text = "The fighting has displaced tens of thousands of civilians who poured into camps."
+    ranked = [
+        _p("a1", "a", text, "a"),
+        _p("b1", "b", text.replace("poured", "went"), "a"),
+        _p("a2", "a", "Troops advanced along the river toward the border town on Friday."),
+        _p("a3", "a", "Officials said the offensive would end within days, a statement said."),
+        _p("c1", "c", "Another outlet reported shelling of the oil field by government forces."),
+    ]
+    chosen = select(ranked, k=3, per_group=2)
+    assert [p.id for p in chosen] == ["a1", "a2", "c1"]
+    assert [c.doc_id for c in chosen[0].also_in] == ["b"]
+    # with nothing else to offer, the capped story fills the remaining places
+    assert [p.id for p in select(ranked, k=4, per_group=2)] == ["a1", "a2", "c1", "a3"]
+
+
+def test_retrieval_never_returns_both_copies_of_a_passage(seeded_store, fake_embedder):
+    found = retrieve("displaced civilians camps food medicine tents", store=seeded_store,
+                     embedder=fake_embedder, k=5)
+    texts = [shingles(p.text) for p in found.passages]
+    assert all(containment(a, b) < 0.5 for i, a in enumerate(texts) for b in texts[i + 1:])
+    top = found.passages[0]
+    assert {top.doc_id, *(c.doc_id for c in top.also_in)} == {LAT_1, LAT_2}
