@@ -39,6 +39,28 @@ class QAEmbedding(BaseEmbedding):
         return self._get_query_embedding(query)
 
 
+# Our store's bookkeeping (hashes, MinHash signatures, offsets) is not article metadata a
+# llama-index user would have: llama-index would put it in the prompt of every node.
+BOOKKEEPING = ["content_hash", "minhash", "dup_group", "chunk", "n_chunks", "start", "end", "path", "doc_id"]
+
+
+def _hide_bookkeeping_class():
+    from llama_index.core.postprocessor.types import BaseNodePostprocessor
+
+    class HideBookkeeping(BaseNodePostprocessor):
+        def _postprocess_nodes(self, nodes, query_bundle=None):
+            for n in nodes:
+                n.node.excluded_llm_metadata_keys = BOOKKEEPING
+                n.node.excluded_embed_metadata_keys = BOOKKEEPING
+            return nodes
+
+    return HideBookkeeping
+
+
+def _HideBookkeeping():  # noqa: N802 - built lazily so that importing this module stays light
+    return _hide_bookkeeping_class()()
+
+
 def openai_like(*, base_url: str, model: str, api_key: str | None, max_tokens: int, temperature: float,
                 timeout: float, context_window: int):
     """The same OpenAI-compatible endpoint, through llama-index's OpenAI-like LLM."""
@@ -69,7 +91,7 @@ class Baseline:
         index = VectorStoreIndex.from_vector_store(
             ChromaVectorStore(chroma_collection=collection), embed_model=QAEmbedding(embedder)
         )
-        self.engine = CitationQueryEngine.from_args(index, llm=llm)
+        self.engine = CitationQueryEngine.from_args(index, llm=llm, node_postprocessors=[_HideBookkeeping()])
 
     def answer(self, question: str, history: tuple[str, ...] = ()):
         """The llama-index `Response` (text in `.response`, passages in `.source_nodes`)."""

@@ -95,3 +95,12 @@ def test_a_corpus_file_that_cleans_to_nothing_is_recorded_not_fatal(settings, fa
     ours = Ours(settings, fake_embedder, FakeLLM("Facebook acquired Instagram in April 2012 [1]."))
     result = run_suite("rgb", [case], [ours], embedder=fake_embedder, chunk_size=64, chunk_overlap=0)
     assert result.cases[0]["correct"] and len(result.ingest_failures) == 1
+
+
+def test_the_baseline_prompt_carries_article_text_not_our_bookkeeping(settings, fake_embedder):
+    llm = fake_index_llm("Qaim is about 320 kilometres west of Baghdad [1].")
+    baseline = LlamaIndexBaseline(fake_embedder, llm)
+    run_suite("dev", SEEDS_CASES[:1], [baseline], embedder=fake_embedder, chunk_size=64, chunk_overlap=0)
+    prompt = llm.prompts[0]
+    assert "Source 1:" in prompt and "Baghdad" in prompt
+    assert "minhash" not in prompt and "content_hash" not in prompt
