@@ -36,7 +36,6 @@ class Ours:
 
     def run(self, case: Case, store: Store) -> Outcome:
         assistant = Assistant(settings=self.settings, store=store, embedder=self.embedder, llm=self.llm)
-        assistant.embedder.encode(["warm-up"])  # keep model loading out of the latency
         for earlier in case.history:
             assistant.ask(earlier)
         raw: list[str] = []
