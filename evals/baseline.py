@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from pydantic import PrivateAttr
 
 from qa.embed import Embedder
@@ -44,21 +45,12 @@ class QAEmbedding(BaseEmbedding):
 BOOKKEEPING = ["content_hash", "minhash", "dup_group", "chunk", "n_chunks", "start", "end", "path", "doc_id"]
 
 
-def _hide_bookkeeping_class():
-    from llama_index.core.postprocessor.types import BaseNodePostprocessor
-
-    class HideBookkeeping(BaseNodePostprocessor):
-        def _postprocess_nodes(self, nodes, query_bundle=None):
-            for n in nodes:
-                n.node.excluded_llm_metadata_keys = BOOKKEEPING
-                n.node.excluded_embed_metadata_keys = BOOKKEEPING
-            return nodes
-
-    return HideBookkeeping
-
-
-def _HideBookkeeping():  # noqa: N802 - built lazily so that importing this module stays light
-    return _hide_bookkeeping_class()()
+class HideBookkeeping(BaseNodePostprocessor):
+    def _postprocess_nodes(self, nodes, query_bundle=None):
+        for n in nodes:
+            n.node.excluded_llm_metadata_keys = BOOKKEEPING
+            n.node.excluded_embed_metadata_keys = BOOKKEEPING
+        return nodes
 
 
 def openai_like(*, base_url: str, model: str, api_key: str | None, max_tokens: int, temperature: float,
@@ -91,7 +83,7 @@ class Baseline:
         index = VectorStoreIndex.from_vector_store(
             ChromaVectorStore(chroma_collection=collection), embed_model=QAEmbedding(embedder)
         )
-        self.engine = CitationQueryEngine.from_args(index, llm=llm, node_postprocessors=[_HideBookkeeping()])
+        self.engine = CitationQueryEngine.from_args(index, llm=llm, node_postprocessors=[HideBookkeeping()])
 
     def answer(self, question: str, history: tuple[str, ...] = ()):
         """The llama-index `Response` (text in `.response`, passages in `.source_nodes`)."""

@@ -91,7 +91,6 @@ def eval_cmd(
     from evals.runner import load_suite, run_suite
     from evals.systems import LlamaIndexBaseline, Ours
     from qa import Settings
-    from qa.embedded import MODEL_NAME
     from qa.runtime import default_embedder, make_llm
 
     settings = Settings()
@@ -160,7 +159,7 @@ def eval_cmd(
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": _git_commit(),
         "machine": _machine(),
-        "model": llm.name if not settings.uses_embedded_llm else (settings.llm_model or MODEL_NAME),
+        "model": llm.name,
         "endpoint": "embedded llama.cpp server" if settings.uses_embedded_llm else settings.llm_base_url,
         "judge": judge_obj.name if judge_obj else None,
         "limit": limit,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from evals.cases import EVALS_DIR
-from evals.runner import SuiteResult, as_dict
+from evals.runner import SuiteResult
 
 THRESHOLDS = EVALS_DIR / "thresholds.toml"
 
@@ -198,7 +199,7 @@ def chart(results: Sequence[SuiteResult], path: Path) -> None:
 def write(out: Path, results: Sequence[SuiteResult], thresholds: dict, meta: dict) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = {"json": out / "eval.json", "markdown": out / "eval.md", "chart": out / "eval.png"}
-    payload = {"meta": meta, "thresholds": thresholds, "suites": {r.name: as_dict(r) for r in results}}
+    payload = {"meta": meta, "thresholds": thresholds, "suites": {r.name: asdict(r) for r in results}}
     paths["json"].write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
     paths["markdown"].write_text(markdown(results, thresholds, meta), encoding="utf-8")
     chart(results, paths["chart"])

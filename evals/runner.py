@@ -5,13 +5,14 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from llama_index.core.evaluation.retrieval.metrics import MRR, HitRate
 
 from evals.cases import Case, load_dev, load_rgb, spread
 from evals.scoring import (
+    all_found,
     citation_counts,
     cited_sentences,
     facts_found,
@@ -105,7 +106,7 @@ def score(case: Case, outcome: Outcome, judge=None) -> dict:
         "refused": outcome.refused,
         "error": outcome.error,
         "facts_found": found,
-        "correct": bool(found) and all(found) and outcome.error is None,
+        "correct": all_found(found) and outcome.error is None,
         "expected_docs": list(case.docs),
         "retrieved_docs": outcome.docs,
         "citations_valid": valid,
@@ -228,7 +229,3 @@ def run_suite(
     if progress:
         progress(done, total, f"{name} done")
     return result
-
-
-def as_dict(result: SuiteResult) -> dict:
-    return asdict(result)

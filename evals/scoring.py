@@ -31,9 +31,13 @@ def facts_found(text: str, facts: Sequence[Sequence[str]]) -> list[bool]:
     return [any(normalise(v) in norm for v in variants) for variants in facts]
 
 
-def is_correct(text: str, facts: Sequence[Sequence[str]]) -> bool:
-    found = facts_found(text, facts)
+def all_found(found: Sequence[bool]) -> bool:
+    """Correct: there were facts to find, and every one of them was found."""
     return bool(found) and all(found)
+
+
+def is_correct(text: str, facts: Sequence[Sequence[str]]) -> bool:
+    return all_found(facts_found(text, facts))
 
 
 # Ways models say that the sources do not answer. Written by hand: the baseline has no

@@ -85,6 +85,3 @@ class LlamaIndexBaseline:
             docs=[str(n.node.metadata.get("doc_id", n.node.node_id)) for n in nodes],
             latency_ms=latency,
         )
-
-    def forget(self, store: Store) -> None:
-        self._engines.pop(store.collection_name, None)

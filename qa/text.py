@@ -8,9 +8,13 @@ from functools import lru_cache
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 STOP = frozenset(
-    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or", "but", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "it", "its", "this", "that", "these", "those", "as", "into", "than", "then", "there", "their", "they", "them", "he", "she", "his", "her", "him", "we", "you", "i", "not", "no", "do", "did", "does", "said", "says", "say", "will", "would", "can", "could", "also", "about", "after", "before", "over", "which", "who", "whom", "what", "when", "where", "why", "how", "while", "all", "any", "some", "more", "most", "such", "other", "only", "just", "so", "very", "per", "cent", "percent", "according"]
+    """a an the of in on at to for from by with and or but is are was were be been being has have
+    had it its this that these those as into than then there their they them he she his her him we
+    you i not no do did does said says say will would can could also about after before over which
+    who whom what when where why how while all any some more most such other only just so very
+    per cent percent according""".split()
 )
-NOT_NAMES = frozenset(["i", "the", "a", "an", "in", "on", "at", "it", "this", "that", "these", "those", "he", "she", "they", "we", "mr", "ms", "mrs", "dr"])
+NOT_NAMES = frozenset("i the a an in on at it this that these those he she they we mr ms mrs dr".split())
 
 
 @lru_cache(maxsize=1)
