@@ -1,7 +1,9 @@
 """Parse the `[n]` markers of a model's answer into claims, and render them back.
 
 Written by hand (paper-qa does the same for its own keys): the answer is split into
-sentences ("claims"), each with the passage numbers it cites. `[1, 2]`, `[1-3]`,
+sentences ("claims"), each with the passage numbers it cites. A sentence with markers in
+its middle ("90 per cent [1], 96 per cent according to another [2].") is split after each
+of them into clauses, so that each clause is checked against the passages it cites. `[1, 2]`, `[1-3]`,
 `[Passage 2]` and `【2】` are understood; numbers that point at no passage are dropped.
 """
 
@@ -34,6 +36,7 @@ class Claim:
 
     text: str
     cited: tuple[int, ...]
+    joined: bool = False  # a clause that continues the previous claim's sentence
 
 
 def marker_numbers(inner: str) -> list[int]:
@@ -74,29 +77,49 @@ def split_claims(text: str, n_passages: int) -> list[Claim]:
     for end in ends:
         chunk = text[start:end]
         start = end
-        numbers: list[int] = []
-        for m in _MARKER.finditer(chunk):
-            numbers.extend(n for n in marker_numbers(m["nums"]) if 1 <= n <= n_passages)
-        sentence = " ".join(strip_markers(chunk).split())
-        if sentence and re.search(r"\w", sentence):
-            claims.append(Claim(sentence, tuple(dict.fromkeys(numbers))))
+        for i, clause in enumerate(_clauses(chunk)):
+            numbers: list[int] = []
+            for m in _MARKER.finditer(clause):
+                numbers.extend(n for n in marker_numbers(m["nums"]) if 1 <= n <= n_passages)
+            sentence = " ".join(strip_markers(clause).split())
+            if sentence and re.search(r"\w", sentence):
+                joined = i > 0 and bool(claims)
+                claims.append(Claim(sentence, tuple(dict.fromkeys(numbers)), joined))
     return claims
 
 
+def _clauses(sentence: str) -> list[str]:
+    """The sentence cut after each marker that has more words and a marker after it."""
+    markers = list(_MARKER.finditer(sentence))
+    cuts = [
+        m.end()
+        for m, after in zip(markers, markers[1:])
+        if re.search(r"\w", sentence[m.end() : after.start()])
+    ]
+    bounds = [0, *cuts, len(sentence)]
+    return [sentence[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
 def render(claims: list[Claim]) -> str:
-    """Claims back to text, each with its markers before the final punctuation."""
-    parts = []
+    """Claims back to text, each with its markers before the final punctuation; a joined
+    clause continues its sentence, and a sentence whose last clause was dropped is closed."""
+    out = ""
     for claim in claims:
-        if not claim.cited:
-            parts.append(claim.text)
-            continue
         markers = "".join(f"[{n}]" for n in claim.cited)
         m = re.search(r"[.!?]+[\"'”’)]*$", claim.text)
-        if m:
-            parts.append(f"{claim.text[: m.start()]} {markers}{claim.text[m.start():]}")
+        if not markers:
+            part = claim.text
+        elif m:
+            part = f"{claim.text[: m.start()]} {markers}{claim.text[m.start():]}"
         else:
-            parts.append(f"{claim.text} {markers}")
-    return " ".join(parts)
+            part = f"{claim.text} {markers}"
+        if claim.joined and out:
+            out += part if part[0] in ",;:)" else f" {part}"
+            continue
+        if out and not re.search(r"[.!?][\"'”’)]*$", out):
+            out += "."
+        out += f" {part}" if out else part
+    return out
 
 
 def is_refusal(text: str, refusal: str) -> bool:

@@ -4,10 +4,14 @@ A deterministic lexical check, written by hand because llama-index's evaluators 
 judge model (too slow and too unreliable at 1.5B to run on every answer). A passage
 *supports* a sentence when:
 
-- every number of the sentence appears in the passage (so invented figures fail);
+- every number of the sentence appears in the passage (so invented figures fail), even
+  a number the question gave: "Who won in 2018?" answered from a passage about 2022 is
+  the right event with a fact no passage gives;
 - every name of the sentence (a capitalised word that is not its first word) appears in
-  the passage (so invented people and places fail);
-- most of the sentence's content words (Porter stems, stop words left out) appear in it.
+  the passage or the question, allowing for spelling variants ("Zour" in "Alzour", "Zor"
+  for "Zour"), so invented people and places fail;
+- at least half of the sentence's other content words (Porter stems; stop words, the
+  question's words and attribution such as "another report" left out) appear in it.
 
 Cited passages that do not support their sentence are replaced by the passage that does,
 an uncited sentence gets the passage that clearly supports it, and a sentence that no
@@ -18,13 +22,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from qa.citations import Claim, split_claims
 from qa.injection import neutralise
 from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, numbers, stem
 from qa.types import Passage
 
-MIN_COVERAGE = 0.6
+MIN_COVERAGE = 0.5
+SPELLING_RATIO = 0.8  # difflib ratio above which two name stems are one name spelt two ways
+MIN_VARIANT_LEN = 4
+# Words that say where a claim comes from, not what it is ("according to another report").
+ATTRIBUTION = content_stems("another one other report reports reported source sources article articles outlet")
+
+
+def _spelt_alike(name: str, word: str) -> bool:
+    if len(name) < MIN_VARIANT_LEN or len(word) < MIN_VARIANT_LEN or name[0] != word[0] and name not in word:
+        return False
+    return name in word or word in name or SequenceMatcher(None, name, word).ratio() >= SPELLING_RATIO
+
+
+def _unknown_names(sentence_names: set[str], words: set[str]) -> set[str]:
+    return {n for n in sentence_names if n not in words and not any(_spelt_alike(n, w) for w in words)}
 
 
 def names(sentence: str) -> set[str]:
@@ -49,17 +68,21 @@ class Support:
 
 
 def support(sentence: str, passage_text: str, given: str = "") -> Support:
-    """How well `passage_text` supports `sentence`. Words, names and numbers of `given`
-    (the question) are the user's own: restating them is not a claim to check, and a
-    sentence that only restates them supports nothing (coverage 0)."""
+    """How well `passage_text` supports `sentence`. Words and names of `given` (the
+    question) are the user's own: restating them is not a claim to check, and a sentence
+    that only restates them supports nothing (coverage 0). Its numbers are not: they pick
+    the event, and the passage must be about that one."""
     known = content_stems(given)
-    words = content_stems(sentence) - known
+    words = content_stems(sentence) - known - ATTRIBUTION
     passage_words = content_stems(passage_text)
-    coverage = len(words & passage_words) / len(words) if words else 0.0
+    if words:
+        coverage = len(words & passage_words) / len(words)
+    else:  # a clause that is only a figure or a name ("or 96 per cent [2]") claims just that
+        coverage = 1.0 if numbers(sentence) - numbers(given) or names(sentence) - known else 0.0
     return Support(
         coverage=coverage,
-        missing_numbers=frozenset(numbers(sentence) - numbers(passage_text) - numbers(given)),
-        missing_names=frozenset(names(sentence) - passage_words - known),
+        missing_numbers=frozenset(numbers(sentence) - numbers(passage_text)),
+        missing_names=frozenset(_unknown_names(names(sentence), passage_words | known)),
     )
 
 
@@ -77,21 +100,28 @@ class Checked:
 
 
 def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question: str = "") -> Checked:
-    """Keep supported sentences with citations of passages that support them."""
+    """Keep supported sentences (and clauses) with citations of passages that support them.
+    The clauses that continue a dropped sentence go with it."""
     kept: list[Claim] = []
     dropped: list[str] = []
+    head_kept = False
     for claim in claims:
+        if claim.joined and not head_kept:
+            dropped.append(claim.text)
+            continue
         # against what the model was shown: instructions hidden in an article support nothing
         results = {
             n: support(claim.text, neutralise(p.text), question) for n, p in enumerate(passages, start=1)
         }
         good_cited = tuple(n for n in claim.cited if results[n].ok)
-        if good_cited:
-            kept.append(Claim(claim.text, good_cited))
-            continue
         supporting = sorted((n for n, r in results.items() if r.ok), key=lambda n: -results[n].coverage)
-        if supporting:
-            kept.append(Claim(claim.text, (supporting[0],)))
+        if good_cited:
+            kept.append(Claim(claim.text, good_cited, claim.joined))
+        elif supporting:
+            kept.append(Claim(claim.text, (supporting[0],), claim.joined))
         else:
             dropped.append(claim.text)
+            head_kept = head_kept and claim.joined
+            continue
+        head_kept = True
     return Checked(kept, dropped)

@@ -66,3 +66,19 @@ def test_all_markers_keeps_invalid_numbers_for_scoring():
     from qa.citations import all_markers
 
     assert all_markers("Raqqa fell [1]. It was in 2017 [7][2-3]. No marker.") == [1, 7, 2, 3]
+
+
+def test_a_sentence_citing_in_its_middle_is_split_into_clauses_and_rendered_back():
+    text = "It lost 90 per cent [1], or 96 per cent according to another report [2]. It fell [3]."
+    claims = split_claims(text, 3)
+    assert claims == [
+        Claim("It lost 90 per cent", (1,)),
+        Claim(", or 96 per cent according to another report.", (2,), joined=True),
+        Claim("It fell.", (3,)),
+    ]
+    assert render(claims) == text
+    assert render([claims[0], claims[2]]) == "It lost 90 per cent [1]. It fell [3]."
+
+
+def test_adjacent_markers_do_not_split_a_sentence():
+    assert split_claims("Iraqi forces took Qaim [2][3].", 3) == [Claim("Iraqi forces took Qaim.", (2, 3))]

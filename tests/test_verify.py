@@ -71,3 +71,40 @@ def test_a_sentence_that_only_restates_the_question_supports_nothing():
     question = "Which border post on the edge of al-Qaim did Iraqi forces capture?"
     restated = "Iraqi forces captured the border post on the edge of al-Qaim."
     assert not support(restated, "Iraqi forces captured the border post on the edge of al-Qaim.", question).ok
+
+
+def test_a_year_from_the_question_must_be_in_the_passage():
+    """The right event with a fact no passage gives: the passage is about another year."""
+    question = "Who won the women's singles at Wimbledon in 2018?"
+    passage = "Elena Rybakina won the women's singles title at Wimbledon in 2022."
+    assert not support("Elena Rybakina won the women's singles at Wimbledon in 2018.", passage, question).ok
+    assert support("Elena Rybakina won the women's singles at Wimbledon in 2022.", passage, question).ok
+
+
+def test_a_name_spelt_as_another_outlet_spells_it_is_supported():
+    passage = "The liberation of Dair Alzour constitutes the final phase in the complete elimination of Daesh."
+    sentence = "The statement called the liberation of Deir el-Zour the final phase in the elimination of Daesh."
+    assert support(sentence, passage, "What did the statement call the liberation of Deir ez-Zor?").ok
+    assert not support("The statement was read by Aisha Khawarizmi.", passage).ok
+
+
+def test_conflicting_figures_each_with_its_citation_are_kept():
+    """'90 per cent [1], 96 per cent [2]': each clause is checked against its own passage."""
+    from qa.citations import split_claims
+
+    a = Passage(id="a:0", doc_id="a", title="t", span=(0, 1), text="IS has lost 90 per cent of its territory.")
+    b = Passage(id="b:0", doc_id="b", title="t", span=(0, 1), text="The group lost 96 per cent of the land it held.")
+    reply = "IS has lost 90 per cent of its territory [1] or 96 per cent according to another report [2]."
+    answer = finish("How much territory has IS lost?", reply, [a, b], Timings())
+    assert answer.text == "IS has lost 90 per cent of its territory [1] or 96 per cent according to another report [2]."
+    assert [c.n for c in answer.citations] == [1, 2]
+    wrong = "IS has lost 90 per cent of its territory [1] or 97 per cent according to another report [2]."
+    checked = check_claims(split_claims(wrong, 2), [a, b], "How much territory has IS lost?")
+    assert [c.text for c in checked.claims] == ["IS has lost 90 per cent of its territory"]
+
+
+def test_clauses_of_a_dropped_sentence_are_dropped_with_it():
+    from qa.citations import split_claims
+
+    claims = split_claims("The capital of France is Paris [1], a big city of 320 kilometers [1].", 2)
+    assert check_claims(claims, [P1, P2]).claims == []
