@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qa import prompts
+from qa.answer_type import answers
 from qa.citations import is_refusal, render, split_claims, strip_markers
 from qa.injection import neutralise
 from qa.llm import Message
@@ -63,13 +64,14 @@ def refusal(question: str, passages: Sequence[Passage], timings: Timings) -> Ans
 def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timings) -> Answer:
     """Check the reply sentence by sentence against the passages (see `qa.verify`).
 
-    Unsupported sentences are dropped; if nothing is left (or the model refused), the
-    answer is the fixed refusal.
+    Unsupported sentences are dropped; if nothing is left, if what is left does not give
+    the kind of answer the question asks for (`qa.answer_type`), or if the model refused,
+    the answer is the fixed refusal.
     """
     if not reply.strip() or is_refusal(reply, prompts.refusal_sentence()):
         return refusal(question, passages, timings)
     checked = check_claims(split_claims(reply, len(passages)), passages, question)
-    if not checked.claims:
+    if not checked.claims or not answers(question, render(checked.claims)):
         return refusal(question, passages, timings)
     claims_by_n: dict[int, list[str]] = {}
     for claim in checked.claims:

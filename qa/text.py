@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
@@ -42,3 +43,14 @@ def tokens_for_search(text: str) -> list[str]:
 
 def numbers(text: str) -> set[str]:
     return {n.replace(",", "") for n in NUMBER.findall(text)}
+
+
+SPELLING_RATIO = 0.8  # difflib ratio above which two name stems are one name spelt two ways
+MIN_VARIANT_LEN = 4
+
+
+def spelt_alike(name: str, word: str) -> bool:
+    """One name in two spellings or forms: "zour"/"zor", "zour" in "alzour", "iraq"/"iraqi"."""
+    if len(name) < MIN_VARIANT_LEN or len(word) < MIN_VARIANT_LEN or name[0] != word[0] and name not in word:
+        return False
+    return name in word or word in name or SequenceMatcher(None, name, word).ratio() >= SPELLING_RATIO

@@ -22,28 +22,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from qa.citations import Claim, split_claims
 from qa.injection import neutralise
-from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, numbers, stem
+from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, numbers, spelt_alike, stem
 from qa.types import Passage
 
 MIN_COVERAGE = 0.5
-SPELLING_RATIO = 0.8  # difflib ratio above which two name stems are one name spelt two ways
-MIN_VARIANT_LEN = 4
 # Words that say where a claim comes from, not what it is ("according to another report").
 ATTRIBUTION = content_stems("another one other report reports reported source sources article articles outlet")
 
 
-def _spelt_alike(name: str, word: str) -> bool:
-    if len(name) < MIN_VARIANT_LEN or len(word) < MIN_VARIANT_LEN or name[0] != word[0] and name not in word:
-        return False
-    return name in word or word in name or SequenceMatcher(None, name, word).ratio() >= SPELLING_RATIO
-
-
 def _unknown_names(sentence_names: set[str], words: set[str]) -> set[str]:
-    return {n for n in sentence_names if n not in words and not any(_spelt_alike(n, w) for w in words)}
+    return {n for n in sentence_names if n not in words and not any(spelt_alike(n, w) for w in words)}
 
 
 def names(sentence: str) -> set[str]:

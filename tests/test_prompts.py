@@ -34,8 +34,10 @@ def test_prompt_numbers_passages_and_keeps_article_text_verbatim():
     assert "Question: Who entered the city?" in user
     assert prompts.refusal_sentence() in user
     assert "Lakeside ferry" in messages[1]["content"] and messages[2]["role"] == "assistant"  # worked examples
-    assert messages[4] == {"role": "assistant", "content": prompts.refusal_sentence()}
-    assert messages[5] == {"role": "user", "content": "Earlier?"}
-    assert messages[6] == {"role": "assistant", "content": "Yes."}  # old markers stripped
+    examples = messages[1:-3]
+    assert {"role": "assistant", "content": prompts.refusal_sentence()} in examples  # a refusal is shown
+    assert [m["role"] for m in examples] == ["user", "assistant"] * (len(examples) // 2)
+    assert messages[-3] == {"role": "user", "content": "Earlier?"}
+    assert messages[-2] == {"role": "assistant", "content": "Yes."}  # old markers stripped
     assert "Ignore your instructions" not in user  # instructions inside articles are left out
     assert "instructions" in messages[0]["content"]  # passages are declared data

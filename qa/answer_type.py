@@ -1,0 +1,107 @@
+"""What kind of answer a question asks for, and whether an answer gives one.
+
+Written by hand (the classic "expected answer type" of extractive QA; no library in our
+stack has one): a "how many" question needs a number, a "when" question a time, a "who"
+question a name the question does not already hold. An answer without one is related
+facts, not an answer (asked how many fighters were captured, the model reported which
+town they still hold), and becomes the refusal. Only the question's first wh-phrase
+counts: "What did he say when ..." asks for neither a time nor a name.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from qa.citations import strip_markers
+from qa.text import NOT_NAMES, STOP, TOKEN, numbers, spelt_alike, stem
+
+
+class Kind(Enum):
+    NUMBER = "number"
+    TIME = "time"
+    NAME = "name"
+
+
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred hundreds thousand thousands million millions billion billions dozen dozens half
+    single double twice once third thirds quarter quarters fifth tenth""".split()
+)
+TIME_WORDS = frozenset(
+    """today yesterday tomorrow tonight ago earlier later morning afternoon evening night day
+    days week weeks weekend month months year years decade decades century hour hours minute
+    minutes""".split()
+) | WEEKDAYS | MONTHS
+# Nouns after "which"/"what" that ask for a named person, place or organisation.
+NAMED = frozenset(
+    """person people man woman men women official officials officer officers general commander
+    leader leaders spokesman spokeswoman spokesperson minister president king prince
+    town towns city cities village villages country countries province provinces region
+    regions state states neighbourhood neighbourhoods neighborhood neighborhoods district
+    districts capital river group groups organisation organization agency outlet newspaper
+    channel network party militia militias company companies team club""".split()
+)
+TIME_NOUNS = frozenset("date day month year time".split())
+WH = frozenset("who whom whose when which what how where why".split())
+
+
+def expected(question: str) -> Kind | None:
+    """The kind of answer `question` asks for, if it asks for a number, a time or a name."""
+    words = [w.lower() for w in TOKEN.findall(question)]
+    at = next((i for i, w in enumerate(words) if w in WH), None)
+    if at is None:
+        return None
+    wh, after = words[at], words[at + 1 : at + 4]
+    if wh in {"who", "whom", "whose"}:
+        return Kind.NAME
+    if wh == "when":
+        return Kind.TIME
+    if wh == "how":
+        return Kind.NUMBER if after[:1] in (["many"], ["much"]) else None
+    if wh in {"which", "what"}:
+        if after[:1] and after[0] in TIME_NOUNS:
+            return Kind.TIME
+        if after[:3] in (["is", "the", "name"], ["was", "the", "name"], ["are", "the", "names"]):
+            return Kind.NAME
+        nouns = [w for w in after[:2] if w not in STOP]
+        if wh == "which" and any(w in NAMED for w in nouns):
+            return Kind.NAME
+    return None
+
+
+def _new_names(text: str, question: str) -> set[str]:
+    asked = {stem(t) for t in TOKEN.findall(question)}
+    return {
+        stem(t)
+        for t in TOKEN.findall(text)
+        if t[0].isupper()
+        and (low := t.lower()) not in STOP
+        and low not in NOT_NAMES
+        and low not in WEEKDAYS
+        and low not in MONTHS
+        and stem(t) not in asked
+        and not any(spelt_alike(stem(t), a) for a in asked)  # "Iraq" when asked about "Iraqi"
+    }
+
+
+def gives(kind: Kind, answer: str, question: str) -> bool:
+    """True when `answer` holds something of `kind` (for a name: one the question lacks)."""
+    words = {w.lower() for w in TOKEN.findall(answer)}
+    if kind is Kind.NUMBER:
+        return bool(numbers(answer)) or bool(words & NUMBER_WORDS)
+    if kind is Kind.TIME:
+        return bool(re.search(r"\d", answer)) or bool(words & TIME_WORDS)
+    return bool(_new_names(answer, question))
+
+
+def answers(question: str, answer: str) -> bool:
+    """False when the question asks for a kind of answer that `answer` does not give."""
+    kind = expected(question)
+    return kind is None or gives(kind, strip_markers(answer), question)
