@@ -167,13 +167,10 @@ class Assistant:
             parts.append(delta)
             yield Delta(text=delta)
         reply = "".join(parts)
-        checked = answering.finish(question, reply, passages, Timings())
-        if (
-            self.settings.check_responsive
-            and not checked.refused
-            and not answers_question(search, checked.text, llm)
-        ):
-            reply = ""  # related facts, not an answer: the refusal
+        if self.settings.check_responsive:  # optional: one more model call
+            checked = answering.finish(question, reply, passages, Timings())
+            if not checked.refused and not answers_question(search, checked.text, llm):
+                reply = ""  # related facts, not an answer: the refusal
         timings = Timings(
             retrieve_ms=retrieve_ms,
             condense_ms=condense_ms,

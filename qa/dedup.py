@@ -40,6 +40,7 @@ def _mix(x: np.ndarray) -> np.ndarray:
     x = x * np.uint64(0x94D049BB133111EB)
     return x ^ (x >> np.uint64(31))
 
+
 def shingles(text: str) -> set[int]:
     """Hashes (stable across runs) of the text's overlapping three-word sequences."""
     words = [w.lower() for w in _WORD.findall(text)]
