@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from qa import prompts
 from qa.answer_type import answers
 from qa.citations import is_refusal, render, split_claims, strip_markers
+from qa.conflicts import disagreements
 from qa.injection import neutralise
 from qa.llm import Message
 from qa.types import Answer, Citation, Passage, Timings
@@ -42,7 +43,11 @@ def build_messages(
     for past_question, past_answer in history:
         messages.append({"role": "user", "content": past_question})
         messages.append({"role": "assistant", "content": strip_markers(past_answer)})
-    messages.append({"role": "user", "content": _user_turn(format_passages(passages), question)})
+    turn = _user_turn(format_passages(passages), question)
+    found = disagreements(question, passages)
+    if found:  # last, where the small model heeds it (placed after the passages, it was ignored)
+        turn += "\n\n" + prompts.load("disagreement").render(figures="; ".join(d.describe() for d in found))
+    messages.append({"role": "user", "content": turn})
     return messages
 
 

@@ -20,6 +20,7 @@ from qa.text import NOT_NAMES, STOP, TOKEN, numbers, spelt_alike, stem
 class Kind(Enum):
     NUMBER = "number"
     TIME = "time"
+    DATE = "date"  # a calendar date: a month or a numeric date, not "Friday" or "last week"
     NAME = "name"
 
 
@@ -48,6 +49,7 @@ NAMED = frozenset(
     districts capital river group groups organisation organization agency outlet newspaper
     channel network party militia militias company companies team club""".split()
 )
+NUMERIC_DATE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b")
 TIME_NOUNS = frozenset("date day month year time".split())
 WH = frozenset("who whom whose when which what how where why".split())
 
@@ -66,6 +68,8 @@ def expected(question: str) -> Kind | None:
     if wh == "how":
         return Kind.NUMBER if after[:1] in (["many"], ["much"]) else None
     if wh in {"which", "what"}:
+        if after[:1] == ["date"]:
+            return Kind.DATE
         if after[:1] and after[0] in TIME_NOUNS:
             return Kind.TIME
         if after[:3] in (["is", "the", "name"], ["was", "the", "name"], ["are", "the", "names"]):
@@ -98,6 +102,9 @@ def gives(kind: Kind, answer: str, question: str) -> bool:
         return bool(numbers(answer)) or bool(words & NUMBER_WORDS)
     if kind is Kind.TIME:
         return bool(re.search(r"\d", answer)) or bool(words & TIME_WORDS)
+    if kind is Kind.DATE:  # "may" counts only beside a number ("3 May"), not as the verb
+        months = words & MONTHS
+        return bool(NUMERIC_DATE.search(answer) or months - {"may"} or months and re.search(r"\d", answer))
     return bool(_new_names(answer, question))
 
 

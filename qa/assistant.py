@@ -13,9 +13,9 @@ from qa.embedded import Progress
 from qa.errors import InputError
 from qa.ingest import IngestProgress, ingest, seeds_dir
 from qa.llm import ChatModel
-from qa.query import condense
+from qa.query import condense, fallback
 from qa.responsive import answers_question
-from qa.retrieve import retrieve
+from qa.retrieve import Retrieved, retrieve
 from qa.settings import Settings
 from qa.store import Store
 from qa.types import Answer, Delta, Sources, Timings
@@ -111,6 +111,11 @@ class Assistant:
     def new_conversation(self) -> None:
         self.history.clear()
 
+    def _retrieve(self, query: str) -> Retrieved:
+        return retrieve(
+            query, store=self.store, embedder=self.embedder, k=self.settings.top_k, min_score=self.settings.min_score
+        )
+
     def stream(self, question: str) -> Iterator[Event]:
         """Yield `Sources` (the passages) first, then `Delta`s of text, then the `Answer`."""
         question = check_question(question, self.settings)
@@ -120,6 +125,7 @@ class Assistant:
             self._warm = True
         model_start_ms = condense_ms = 0.0
         search = question
+        turns: list[tuple[str, str]] = []
         if self.history:  # a follow-up: the model makes it a standalone query first
             model_started = time.perf_counter()
             llm = self.llm
@@ -129,13 +135,15 @@ class Assistant:
             search = condense(question, turns, llm)
             condense_ms = (time.perf_counter() - condensing) * 1000
         started = time.perf_counter()
-        found = retrieve(
-            search,
-            store=self.store,
-            embedder=self.embedder,
-            k=self.settings.top_k,
-            min_score=self.settings.min_score,
-        )
+        found = self._retrieve(search)
+        if not found.relevant and self.history:
+            # The condensed query can lose the referent ("Who made that accusation?"): search
+            # the follow-up with the previous question before refusing.
+            with_previous = fallback(question, turns)
+            if with_previous != search:
+                retried = self._retrieve(with_previous)
+                if retried.relevant:
+                    found, search = retried, with_previous
         passages = found.passages
         retrieve_ms = condense_ms + (time.perf_counter() - started) * 1000
         yield Sources(passages=passages, relevant=found.relevant)

@@ -21,6 +21,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "answer_system": frozenset(),
     "answer_user": frozenset({"passages", "question", "refusal"}),
     "passage": frozenset({"n", "origin", "text"}),
+    "disagreement": frozenset({"figures"}),
     "refusal": frozenset(),
     "condense": frozenset({"history", "question"}),
     "check_answer": frozenset({"answer", "question"}),

@@ -50,7 +50,7 @@ MIN_VARIANT_LEN = 4
 
 
 def spelt_alike(name: str, word: str) -> bool:
-    """One name in two spellings or forms: "zour"/"zor", "zour" in "alzour", "iraq"/"iraqi"."""
-    if len(name) < MIN_VARIANT_LEN or len(word) < MIN_VARIANT_LEN or name[0] != word[0] and name not in word:
+    """One name in two spellings or forms: "zour"/"zor", "zour" in "alzour" (either way round), "iraq"/"iraqi"."""
+    if len(name) < MIN_VARIANT_LEN or len(word) < MIN_VARIANT_LEN or name[0] != word[0] and name not in word and word not in name:
         return False
     return name in word or word in name or SequenceMatcher(None, name, word).ratio() >= SPELLING_RATIO

@@ -51,3 +51,15 @@ def test_another_form_of_a_name_in_the_question_is_not_a_new_name():
 
 def test_a_fraction_is_an_amount():
     assert answers("Roughly how much of the province do they hold?", "They hold about a third of it.")
+
+
+def test_a_date_question_needs_a_calendar_date_not_a_weekday():
+    question = "On what date exactly did the offensive begin?"
+    assert expected(question) is Kind.DATE
+    assert not answers(question, "The offensive began on Friday.")
+    assert not answers(question, "The offensive began last week; it may end soon.")
+    assert answers(question, "The offensive began on 27 October.")
+    assert answers(question, "The offensive began on 3 May.")
+    assert answers(question, "It began on 2017-10-27.")
+    # "what day" asks for a day, and a weekday is one
+    assert answers("On what day did it begin?", "It began on Friday.")

@@ -89,6 +89,18 @@ def test_first_turn_is_not_condensed_and_a_failed_condense_keeps_the_question(as
     assert not second.refused
 
 
+def test_a_condensed_query_that_lost_its_referent_is_searched_with_the_previous_question(assistant_with):
+    assistant, llm = assistant_with(
+        "Qaim is about 320 kilometers west of Baghdad [1].",
+        "Who said that?",  # condensing kept the pronoun: nothing to search for
+        "Qaim lies in the Euphrates River Valley [1].",
+    )
+    assistant.ask("How far is Qaim from Baghdad?")
+    second = assistant.ask("And who said that?")
+    assert second.search_query == "How far is Qaim from Baghdad? And who said that?"
+    assert len(llm.calls) == 3 and not second.refused  # searched again, answered, not the no-call refusal
+
+
 @pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
 def test_bad_questions_are_input_errors(assistant_with, question):
     assistant, llm = assistant_with()

@@ -108,3 +108,11 @@ def test_clauses_of_a_dropped_sentence_are_dropped_with_it():
 
     claims = split_claims("The capital of France is Paris [1], a big city of 320 kilometers [1].", 2)
     assert check_claims(claims, [P1, P2]).claims == []
+
+
+def test_spelling_variants_match_whichever_side_is_longer():
+    from qa.text import spelt_alike
+
+    assert spelt_alike("zour", "alzour") and spelt_alike("alzour", "zour")
+    assert spelt_alike("iraq", "iraqi") and spelt_alike("iraqi", "iraq")
+    assert not spelt_alike("abadi", "assad")
