@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from qa import answer as answering
 from qa import prompts
 from qa.embed import Embedder
 from qa.embedded import Progress
 from qa.errors import InputError
-from qa.ingest import IngestProgress, ingest, seeds_dir
+from qa.ingest import IngestProgress, IngestReport, ingest, seeds_dir
 from qa.llm import ChatModel
 from qa.query import condense, fallback
 from qa.responsive import answers_question
@@ -59,6 +61,7 @@ class Assistant:
         self._llm = llm
         self.history: list[Answer] = []
         self._warm = False
+        self._start_lock = threading.Lock()
         prompts.check_all()
 
     @property
@@ -86,12 +89,47 @@ class Assistant:
         return self._llm is None
 
     def start_model(self, progress: Progress | None = None) -> ChatModel:
-        """Build the chat model now (starting the embedded server), reporting assembly progress."""
-        if self._llm is None:
-            from qa.runtime import make_llm
+        """Build the chat model now (starting the embedded server), reporting assembly progress.
+        Safe to call from several threads: the model is built once."""
+        with self._start_lock:
+            if self._llm is None:
+                from qa.runtime import make_llm
 
-            self._llm = make_llm(self.settings, progress)
+                self._llm = make_llm(self.settings, progress)
         return self._llm
+
+    def warm_up(self) -> None:
+        """Have the model read the fixed start of every answer prompt (the rules and the
+        worked examples) now. The llama.cpp server keeps the last prompt's state, so the
+        first question then pays only for its passages: measured on 2 cores, the first
+        answer's first token came after 15.9 s cold and 4.9 s with the prefix read."""
+        messages = answering.build_messages("warm-up", [], [])
+        for _ in self.llm.stream(messages, max_tokens=1, temperature=self.settings.llm_temperature):
+            pass
+
+    @property
+    def model_name(self) -> str:
+        """The model that answers (configured, or the embedded default)."""
+        from qa.runtime import model_name
+
+        return getattr(self._llm, "name", None) or model_name(self.settings)
+
+    def corpus_size(self) -> tuple[int, int]:
+        """(documents, passages) in the store."""
+        return len(self.store.documents()), self.store.count()
+
+    def reingest(self, progress: IngestProgress | None = None) -> IngestReport:
+        """Ingest again every stored article whose file still exists (changed ones are
+        replaced, unchanged ones skipped); the bundled seeds when the store is empty."""
+        paths = sorted({Path(d.path) for d in self.store.documents().values() if d.path and Path(d.path).is_file()})
+        return ingest(
+            paths or [seeds_dir()],
+            store=self.store,
+            embedder=self.embedder,
+            chunk_size=self.settings.chunk_size,
+            chunk_overlap=self.settings.chunk_overlap,
+            progress=progress,
+        )
 
     def ensure_corpus(self, progress: IngestProgress | None = None) -> bool:
         """Ingest the bundled seed articles when the store is empty. True if it did."""

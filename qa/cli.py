@@ -211,8 +211,7 @@ def status_cmd(
 ) -> None:
     """Where data is kept, what is in the store, and which model answers."""
     from qa.embed import MODEL_ID
-    from qa.embedded import MODEL_NAME
-    from qa.runtime import DEFAULT_REMOTE_MODEL, open_store
+    from qa.runtime import model_name, open_store
 
     settings = _settings()
     store = open_store(settings, MODEL_ID)
@@ -224,7 +223,7 @@ def status_cmd(
         "documents": len(docs),
         "passages": store.count(),
         "embedding_model": MODEL_ID,
-        "llm": settings.llm_model or (MODEL_NAME if settings.uses_embedded_llm else DEFAULT_REMOTE_MODEL),
+        "llm": model_name(settings),
         "llm_endpoint": settings.llm_base_url or "embedded llama.cpp server (127.0.0.1)",
     }
     if as_json:

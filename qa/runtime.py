@@ -38,6 +38,11 @@ def embedded_server(settings: Settings) -> EmbeddedServer:
         return _servers[key]
 
 
+def model_name(settings: Settings) -> str:
+    """The name of the model that answers, for display."""
+    return settings.llm_model or (MODEL_NAME if settings.uses_embedded_llm else DEFAULT_REMOTE_MODEL)
+
+
 def make_llm(settings: Settings, progress: Progress | None = None) -> ChatModel:
     """The configured endpoint, or the embedded llama.cpp server (started now if needed)."""
     if settings.uses_embedded_llm:

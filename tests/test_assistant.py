@@ -101,6 +101,16 @@ def test_a_condensed_query_that_lost_its_referent_is_searched_with_the_previous_
     assert len(llm.calls) == 3 and not second.refused  # searched again, answered, not the no-call refusal
 
 
+def test_warm_up_sends_the_fixed_prompt_start_and_leaves_no_history(assistant_with):
+    assistant, llm = assistant_with("ok", "Qaim is about 320 kilometers west of Baghdad [1].")
+    assistant.warm_up()
+    assert assistant.history == [] and len(llm.calls) == 1
+    answer = assistant.ask("How far is Qaim from Baghdad?")
+    warm, real = llm.calls
+    shared = len(warm) - 1  # everything but the last user turn is the same prompt start
+    assert warm[:shared] == real[:shared] and warm[-1] != real[-1] and not answer.refused
+
+
 @pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
 def test_bad_questions_are_input_errors(assistant_with, question):
     assistant, llm = assistant_with()

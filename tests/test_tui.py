@@ -1,55 +1,306 @@
-"""The first chat app, driven by Textual's Pilot with a fake model."""
+"""The chat app, driven by Textual's Pilot with a fake model (the real stack is in
+tests/test_tui_terminal.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import re
+import threading
+from collections.abc import Iterator
 
-from textual.widgets import Input, RichLog
+import pytest
 
 from qa import Assistant
 from qa.errors import LLMError
 from tests.fakes import FakeLLM
-from tui.app import ChatApp
+from tui.app import ChatApp, QuestionInput
+from tui.conversations import ConversationStore
+from tui.widgets.answer import AnswerView, QuestionView, linked
+from tui.widgets.sources import SourceCard
+
+QUESTION = "How far is Qaim from Baghdad?"
+REPLY = "Qaim is about 320 kilometers west of Baghdad [1]."
 
 
-def _text(log: RichLog) -> str:
-    return "\n".join(line.text for line in log.lines)
+class GatedLLM(FakeLLM):
+    """Streams its first piece, then waits until the test opens the gate."""
+
+    def __init__(self, *replies: str) -> None:
+        super().__init__(*replies)
+        self.gate = threading.Event()
+        self.closed = threading.Event()
+
+    def stream(self, messages, *, max_tokens: int, temperature: float) -> Iterator[str]:
+        pieces = super().stream(messages, max_tokens=max_tokens, temperature=temperature)
+        try:
+            yield next(pieces)
+            self.gate.wait(10)
+            yield from pieces
+        finally:
+            self.closed.set()
 
 
-async def _ask(app: ChatApp, pilot, question: str) -> None:
-    await pilot.click("#question")
-    app.query_one(Input).value = question
-    await pilot.press("enter")
-    for _ in range(200):
+@pytest.fixture
+def make_app(settings, seeded_store, fake_embedder, tmp_path):
+    def make(llm, conversations: ConversationStore | None = None) -> ChatApp:
+        assistant = Assistant(settings=settings, store=seeded_store, embedder=fake_embedder, llm=llm)
+        store = conversations or ConversationStore(settings.data_dir / "conversations.sqlite3")
+        return ChatApp(assistant=assistant, conversations=store, export_dir=tmp_path, warm_up=False)
+
+    return make
+
+
+async def until(pilot, condition, timeout: float = 10.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
         await pilot.pause(0.05)
-        if not app.query_one(Input).disabled and not app.workers:
-            break
+    raise AssertionError("condition not reached")
 
 
-def test_question_shows_the_cited_answer(settings, seeded_store, fake_embedder):
-    llm = FakeLLM("Qaim is about 320 kilometers west of Baghdad [1].")
-    app = ChatApp(assistant=Assistant(settings=settings, store=seeded_store, embedder=fake_embedder, llm=llm))
+async def ready(app: ChatApp, pilot) -> None:
+    await until(pilot, lambda: app.ready and app.status.activity == "Ready")
 
-    async def scenario():
-        async with app.run_test() as pilot:
-            await _ask(app, pilot, "How far is Qaim from Baghdad?")
-            text = _text(app.query_one(RichLog))
-            assert "You: How far is Qaim from Baghdad?" in text
-            m = re.search(r"Qaim is about 320 kilometers west of Baghdad (\[\d\])\.", text)
-            assert m and "320 kilomet" in text.split(m.group(0), 1)[1]  # the cited source under it
 
+async def ask(app: ChatApp, pilot, question: str, *, wait: bool = True) -> AnswerView:
+    app.question_input.focus()
+    app.question_input.value = question
+    await pilot.press("enter")
+    await until(pilot, lambda: app.running is not None or bool(app.query(AnswerView)))
+    view = list(app.query(AnswerView))[-1]
+    if wait:
+        await until(pilot, lambda: view.answer is not None and app.running is None)
+    return view
+
+
+def run(scenario) -> None:
     asyncio.run(scenario())
 
 
-def test_model_failure_is_a_notification_and_the_question_comes_back(settings, seeded_store, fake_embedder):
-    llm = FakeLLM(LLMError("cannot reach the model"))
-    app = ChatApp(assistant=Assistant(settings=settings, store=seeded_store, embedder=fake_embedder, llm=llm))
+def test_question_shows_sources_then_the_streamed_checked_answer(make_app):
+    llm = GatedLLM(REPLY)
+    app = make_app(llm)
 
     async def scenario():
-        async with app.run_test() as pilot:
-            await _ask(app, pilot, "How far is Qaim from Baghdad?")
-            assert app.query_one(Input).value == "How far is Qaim from Baghdad?"
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            view = await ask(app, pilot, QUESTION, wait=False)
+            # sources are on screen before the model finishes, and the first text streamed
+            await until(pilot, lambda: len(app.query(SourceCard)) > 0 and view.streamed_text)
+            assert view.answer is None and app.question_input.disabled is False
+            llm.gate.set()
+            await until(pilot, lambda: view.answer is not None)
+            assert view.answer.text == REPLY and not view.answer.refused
+            cited = [c for c in app.query(SourceCard) if c.has_class("cited")]
+            assert [c.n for c in cited] == [1] and "320" in cited[0].passage.text
+            assert cited[0].quote and cited[0].quote in cited[0].passage.text
+            assert "first token" in app.status.latency and "documents" in app.status.corpus
+            assert app.question_input.value == ""
+
+    run(scenario)
+
+
+def test_a_citation_is_followed_from_the_keyboard_to_its_passage(make_app):
+    app = make_app(FakeLLM(REPLY))
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            view = await ask(app, pilot, QUESTION)
+            view.focus()
+            await pilot.press("1")
+            selected = [c for c in app.query(SourceCard) if c.has_class("selected")]
+            assert [c.n for c in selected] == [1]
+            await pilot.press("2")  # no [2] in this answer, but passage 2 was given: it is shown
+            assert [c.n for c in app.query(SourceCard) if c.has_class("selected")] == [2]
+            await pilot.press("right_square_bracket")  # the next *cited* passage: back to [1]
+            assert [c.n for c in app.query(SourceCard) if c.has_class("selected")] == [1]
+
+    run(scenario)
+
+
+def test_escape_cancels_keeps_the_partial_text_marked_and_the_app_goes_on(make_app, settings):
+    llm = GatedLLM(REPLY, REPLY)
+    app = make_app(llm)
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            view = await ask(app, pilot, QUESTION, wait=False)
+            await until(pilot, lambda: bool(view.streamed_text))
+            await pilot.press("escape")
+            assert view.cancelled and view.has_class("cancelled") and app.running is None
+            assert view.partial == REPLY[:7]
+            llm.gate.set()
+            await until(pilot, llm.closed.is_set)  # the model's stream was closed
+            await pilot.pause(0.2)
+            assert view.answer is None  # the rest of the stream did not land on the cancelled turn
+            assert app.assistant.history == []  # a cancelled answer is no history for follow-ups
+            second = await ask(app, pilot, QUESTION)
+            assert second.answer is not None and not second.answer.refused
+
+    run(scenario)
+    turns = ConversationStore(settings.data_dir / "conversations.sqlite3").turns(1)
+    assert [t.cancelled for t in turns] == [True, False] and turns[0].partial == REPLY[:7]
+
+
+def test_model_failure_is_a_notification_the_question_comes_back_and_the_app_runs_on(make_app):
+    app = make_app(FakeLLM(LLMError("cannot reach the model at http://127.0.0.1:9"), REPLY))
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            app.question_input.value = QUESTION
+            await pilot.press("enter")
+            await until(pilot, lambda: app.question_input.value == QUESTION and app.running is None)
             assert any("cannot reach the model" in str(n.message) for n in app._notifications)
+            assert not app.query(AnswerView) and not app.query(QuestionView)  # no half-written turn
+            await pilot.press("enter")  # the restored question, sent again
+            await until(pilot, lambda: bool(app.query(AnswerView)) and app.query(AnswerView)[-1].answer is not None)
 
-    asyncio.run(scenario())
+    run(scenario)
+
+
+def test_follow_up_recall_and_persistence_across_restarts(make_app, settings):
+    condensed = "How far is Qaim from Baghdad in miles?"
+    llm = FakeLLM(REPLY, condensed, "About 200 miles [1].")
+    app = make_app(llm)
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            await ask(app, pilot, QUESTION)
+            follow = await ask(app, pilot, "And in miles?")
+            assert follow.answer.search_query == condensed and follow.answer.citations
+            app.question_input.focus()
+            await pilot.press("up")
+            assert app.question_input.value == "And in miles?"
+            await pilot.press("up")
+            assert app.question_input.value == QUESTION
+
+    run(scenario)
+    # reopening resumes the last conversation, with its sources and its history for follow-ups
+    again = make_app(FakeLLM("Which valley is Qaim in?", "Qaim lies in the Euphrates River Valley [1]."))
+
+    async def reopened():
+        async with again.run_test(size=(140, 40)) as pilot:
+            await ready(again, pilot)
+            views = list(again.query(AnswerView))
+            assert [v.question for v in views] == [QUESTION, "And in miles?"]
+            assert views[-1].answer.text == "About 200 miles [1]."
+            assert any(c.has_class("cited") for c in again.query(SourceCard))
+            assert len(again.assistant.history) == 2
+            await ask(again, pilot, "Which valley is it in?")
+            condense_prompt = again.assistant.llm.calls[0][-1]["content"]
+            assert "And in miles?" in condense_prompt
+
+    run(reopened)
+
+
+def test_new_conversation_switching_and_export(make_app, tmp_path):
+    app = make_app(FakeLLM(REPLY, "Islamic State has lost more than 90 per cent of its territory [1]."))
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            await ask(app, pilot, QUESTION)
+            first = app.conversation_id
+            await pilot.press("ctrl+n")
+            assert not app.query(AnswerView) and app.assistant.history == [] and app.conversation_id is None
+            await ask(app, pilot, "How much territory has Islamic State lost?")
+            await pilot.press("ctrl+o")
+            await pilot.pause(0.1)
+            # the list is newest first: the first conversation is the second entry
+            await pilot.press("down", "enter")
+            await until(pilot, lambda: app.conversation_id == first)
+            assert [v.question for v in app.query(AnswerView)] == [QUESTION]
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: any(tmp_path.glob("qa-*.md")))
+
+    run(scenario)
+    exported = next(tmp_path.glob("qa-*.md")).read_text(encoding="utf-8")
+    assert f"## {QUESTION}" in exported.replace("\\", "")
+    assert "[1]" in exported and "> " in exported and "320 kilomet" in exported
+
+
+def test_markup_in_an_article_or_answer_is_shown_as_written(make_app, seeded_store, fake_embedder, settings):
+    from qa.ingest import ingest
+
+    folder = settings.data_dir.parent / "markup"
+    folder.mkdir()
+    (folder / "markup.txt").write_text(
+        "Markup test\n\nThe mayor of Testville said [bold]nothing[/bold] about [link=http://x]the plan[/link] "
+        "and *stars* on Tuesday. The mayor of Testville spoke for ten minutes.\n",
+        encoding="utf-8",
+    )
+    ingest([folder], store=seeded_store, embedder=fake_embedder, chunk_size=settings.chunk_size)
+    reply = "The mayor of Testville said [bold]nothing[/bold] about the plan [1]."
+    app = make_app(FakeLLM(reply))
+
+    async def scenario():
+        async with app.run_test(size=(160, 50)) as pilot:
+            await ready(app, pilot)
+            view = await ask(app, pilot, "What did the mayor of Testville say about the plan?")
+            cards = [c for c in app.query(SourceCard) if "Testville" in c.passage.text]
+            assert cards
+            rendered = str(cards[0].render())  # a Text: markup characters are kept
+            assert "[bold]nothing[/bold]" in rendered and "[link=http://x]" in rendered
+            assert view.answer is not None
+
+    run(scenario)
+    # the answer's Markdown escapes every markup character but keeps [n] as a link
+    assert linked("a [bold]b[/bold] *c* [1]") == r"a \[bold\]b\[\/bold\] \*c\* [\[1\]](cite:1)"
+
+
+def test_empty_question_and_asking_while_an_answer_runs_are_refused_politely(make_app):
+    llm = GatedLLM(REPLY)
+    app = make_app(llm)
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            app.question_input.value = "   "
+            await pilot.press("enter")
+            assert not app.query(AnswerView)
+            await ask(app, pilot, QUESTION, wait=False)
+            app.question_input.value = "Another question?"
+            await pilot.press("enter")
+            assert app.question_input.value == "Another question?" and len(app.query(AnswerView)) == 1
+            assert any("Esc cancels" in str(n.message) for n in app._notifications)
+            llm.gate.set()
+
+    run(scenario)
+
+
+def test_empty_store_is_ingested_on_first_run(settings, store, fake_embedder, tmp_path):
+    app = ChatApp(
+        assistant=Assistant(settings=settings, store=store, embedder=fake_embedder, llm=FakeLLM(REPLY)),
+        conversations=ConversationStore(tmp_path / "c.sqlite3"),
+        export_dir=tmp_path,
+        warm_up=False,
+    )
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            assert store.count() > 0 and app.status.corpus.startswith("5 documents")
+            assert any("added" in str(n.message) for n in app._notifications)
+
+    run(scenario)
+
+
+def test_footer_lists_the_keys():
+    keys = {b.key for b in ChatApp.BINDINGS}
+    assert {"escape", "ctrl+n", "ctrl+o", "ctrl+s", "ctrl+y", "ctrl+b", "ctrl+q"} <= keys
+    assert any(b.key == "up" for b in QuestionInput.BINDINGS)
+
+
+def test_the_cited_quote_is_highlighted_in_its_passage():
+    from qa import Passage
+    from tui.widgets.sources import QUOTE_STYLE, card_text
+
+    p = Passage(id="a:0", doc_id="a", title="T", span=(0, 1), source="CBC",
+                text="First sentence [bold]x[/bold]. The quoted one says 320 km. Last one.")
+    text = card_text(1, p, "The quoted one says 320 km.", cited=True)
+    highlighted = [text.plain[s.start:s.end] for s in text.spans if str(s.style) == QUOTE_STYLE]
+    assert highlighted == ["The quoted one says 320 km."]
+    assert "[bold]x[/bold]" in text.plain  # article markup kept as text

@@ -1,79 +1,434 @@
-"""A first, minimal chat: ask, watch the answer stream, read its sources.
+"""The chat app: ask, see the sources at once and the answer as it streams, follow `[n]` to
+the quoted sentence, keep conversations.
 
-The full interface (sources panel, conversations, export) is issue 5; this app already
-uses the same public API (`qa.Assistant.stream`) in a worker thread.
+The work runs in Textual thread workers (the `qa` API is synchronous); results come back
+to the event loop with `call_from_thread`. The app calls only `qa`'s public API.
 """
 
 from __future__ import annotations
 
-from rich.text import Text
+import logging
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
 from textual import work
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Input, RichLog
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, ProgressBar
+from textual.worker import Worker, get_current_worker
 
 from qa import Answer, Assistant, Delta, QAError, Settings, Sources
+from tui.conversations import ConversationStore
+from tui.export import export_path, to_markdown
+from tui.widgets.answer import AnswerView, QuestionView
+from tui.widgets.conversation_list import ConversationList
+from tui.widgets.sources import SourcesPanel
+from tui.widgets.status import StatusLine
+
+log = logging.getLogger("qa.tui")
+WHAT_TO_DO = "Check `qa status`, or set QA_LLM_BASE_URL to a running endpoint, then ask again."
+
+
+class QuestionInput(Input):
+    """The question field; Up and Down recall earlier questions."""
+
+    BINDINGS = [
+        Binding("up", "recall(-1)", "Previous question", show=False),
+        Binding("down", "recall(1)", "Next question", show=False),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            placeholder="Ask about the articles, Enter sends · Up: earlier questions · Shift+Tab: select an answer",
+            **kwargs,
+        )
+        self.past: list[str] = []
+        self._at = 0
+
+    def remember(self, question: str) -> None:
+        if not self.past or self.past[-1] != question:
+            self.past.append(question)
+        self._at = len(self.past)
+
+    def action_recall(self, step: int) -> None:
+        if not self.past:
+            return
+        self._at = max(0, min(len(self.past), self._at + step))
+        self.value = self.past[self._at] if self._at < len(self.past) else ""
+        self.cursor_position = len(self.value)
 
 
 class ChatApp(App[None]):
-    TITLE = "qa — news questions"
-    BINDINGS = [("ctrl+n", "new_conversation", "New conversation"), ("ctrl+q", "quit", "Quit")]
-    CSS = "RichLog { height: 1fr; } Input { dock: bottom; }"
+    TITLE = "qa — questions about the news articles"
+    CSS_PATH = "chat.tcss"
     AUTO_FOCUS = "#question"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel answer"),
+        Binding("ctrl+n", "new_conversation", "New"),
+        Binding("ctrl+o", "conversations", "Conversations"),
+        Binding("ctrl+s", "export", "Export"),
+        Binding("ctrl+y", "copy_answer", "Copy answer"),
+        Binding("ctrl+b", "toggle_sources", "Sources"),
+        Binding("ctrl+q", "quit", "Quit"),
+    ]
 
-    def __init__(self, settings: Settings | None = None, assistant: Assistant | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        assistant: Assistant | None = None,
+        conversations: ConversationStore | None = None,
+        export_dir: Path | None = None,
+        warm_up: bool = True,
+    ) -> None:
+        """`warm_up`: have the model read the fixed prompt start while the user types."""
         super().__init__()
+        self.warm_up = warm_up
         self.assistant = assistant or Assistant(settings=settings)
+        data_dir = self.assistant.settings.data_dir
+        self.conversations = conversations or ConversationStore(data_dir / "conversations.sqlite3")
+        self.export_dir = export_dir or Path.cwd()
+        self.conversation_id: int | None = None
+        self.ready = False
+        self.running: AnswerView | None = None  # the answer being written
+        self.selected: AnswerView | None = None  # the answer whose sources are shown
+        self._ingesting = threading.Lock()
+
+    # --- layout ------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield RichLog(wrap=True, markup=False, id="log")
-        yield Input(placeholder="Ask about the articles and press Enter", id="question")
+        with Horizontal(id="main"):
+            with Vertical(id="chat"):
+                yield VerticalScroll(id="conversation", can_focus=False)
+                yield QuestionInput(id="question")
+            yield SourcesPanel(id="sources")
+        yield ProgressBar(id="ingest", show_eta=False)
+        yield StatusLine(id="status")
         yield Footer()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @property
+    def conversation(self) -> VerticalScroll:
+        return self.query_one("#conversation", VerticalScroll)
+
+    @property
+    def sources(self) -> SourcesPanel:
+        return self.query_one(SourcesPanel)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    @property
+    def question_input(self) -> QuestionInput:
+        return self.query_one(QuestionInput)
+
+    async def on_mount(self) -> None:
+        self.query_one("#ingest", ProgressBar).display = False
+        self.status.model = self.assistant.model_name
+        latest = self.conversations.latest()
+        if latest is not None:
+            await self.open_conversation(latest)
+        self.prepare()
+
+    # --- start-up: the store (first run: ingest the seeds), then the model --------
+
+    @work(thread=True, group="prepare", exit_on_error=False)
+    def prepare(self) -> None:
+        try:
+            with self._ingesting:
+                if self.assistant.store.count() == 0:
+                    self._ingest_in_worker("Ingesting the bundled seed articles", first_run=True)
+            self.call_from_thread(self._show_corpus)
+            self.ready = True
+            if self.assistant.model_not_started:
+                self.call_from_thread(setattr, self.status, "activity", "Starting the model…")
+                self.assistant.start_model(self._assembly_progress)
+            if self.warm_up:
+                self.call_from_thread(setattr, self.status, "activity", "Warming up the model (you can ask already)")
+                self.assistant.warm_up()
+            self.call_from_thread(setattr, self.status, "activity", "Ready")
+        except QAError as exc:
+            self.ready = self.ready or self._store_has_passages()
+            self.call_from_thread(self._report, f"{exc}", "The model is not running")
+
+    def _store_has_passages(self) -> bool:
+        try:
+            return self.assistant.store.count() > 0
+        except QAError:
+            return False
+
+    def _assembly_progress(self, done: int, total: int) -> None:
+        percent = f" {100 * done // total}%" if total else ""
+        self.call_from_thread(setattr, self.status, "activity", f"Assembling the model (once){percent}")
+
+    def _ingest_in_worker(self, label: str, *, first_run: bool = False) -> None:
+        bar = self.query_one("#ingest", ProgressBar)
+
+        def progress(done: int, total: int, path: Path | None) -> None:
+            name = f" ({path.name})" if path else ""
+            self.call_from_thread(bar.update, total=total, progress=done)
+            self.call_from_thread(setattr, self.status, "activity", f"{label}: {done}/{total}{name}")
+
+        self.call_from_thread(setattr, bar, "display", True)
+        try:
+            report = self.assistant.reingest(progress) if not first_run else self._first_ingest(progress)
+        finally:
+            self.call_from_thread(setattr, bar, "display", False)
+        self.call_from_thread(self.notify, report.summary(), title=label, timeout=6)
+        for _, message in report.failed:
+            self.call_from_thread(self.notify, message, title="Skipped a file", severity="warning", timeout=10)
+
+    def _first_ingest(self, progress):
+        from qa.ingest import ingest, seeds_dir  # the same call as `qa ingest` with no paths
+
+        s = self.assistant.settings
+        return ingest([seeds_dir()], store=self.assistant.store, embedder=self.assistant.embedder,
+                      chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap, progress=progress)
+
+    def _show_corpus(self) -> None:
+        docs, passages = self.assistant.corpus_size()
+        self.status.corpus = f"{docs} documents, {passages} passages"
+
+    def _report(self, message: str, activity: str) -> None:
+        self.notify(f"{message}. {WHAT_TO_DO}", title="Error", severity="error", timeout=15)
+        self.status.activity = activity
+
+    # --- asking --------------------------------------------------------------------
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         question = event.value.strip()
         if not question:
+            self.notify("Type a question about the articles first.", severity="warning")
+            return
+        if self.running is not None:
+            self.notify("An answer is still being written: Esc cancels it.", severity="warning")
+            return
+        if not self.ready:
+            self.notify("Still preparing the articles: ask again when the status line says Ready.",
+                        severity="warning")
             return
         event.input.value = ""
-        event.input.disabled = True
-        log = self.query_one(RichLog)
-        log.write(Text(f"You: {question}", style="bold"))
-        self.answer(question)
+        self.question_input.remember(question)
+        view = AnswerView(question)
+        await self.conversation.mount_all([QuestionView(question), view])
+        self.conversation.scroll_end(animate=False)
+        self.running = self.selected = view
+        self.status.activity = "Searching…"
+        self.answer(question, view)
 
-    @work(thread=True, exclusive=True, group="answer")
-    def answer(self, question: str) -> None:
-        log = self.query_one(RichLog)
+    @work(thread=True, exclusive=True, group="answer", exit_on_error=False)
+    def answer(self, question: str, view: AnswerView) -> None:
+        worker = get_current_worker()
+        events = self.assistant.stream(question)
         try:
-            for event in self.assistant.stream(question):
+            for event in events:
+                if worker.is_cancelled:
+                    break
                 if isinstance(event, Sources):
-                    self.call_from_thread(log.write, Text(f"({len(event.passages)} passages found)", style="dim"))
+                    self.call_from_thread(self._sources_found, view, event)
                 elif isinstance(event, Delta):
-                    pass  # RichLog writes whole lines; the final text follows
+                    self.call_from_thread(self._delta, view, event.text)
                 elif isinstance(event, Answer):
-                    self.call_from_thread(self._show, event)
+                    self.call_from_thread(self._answered, view, event)
         except QAError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
-            self.call_from_thread(self._restore, question)
+            if not worker.is_cancelled:
+                self.call_from_thread(self._failed, view, question, str(exc))
+        except Exception as exc:  # the app keeps running; the log has the details
+            log.exception("answering %r failed", question)
+            if not worker.is_cancelled:
+                self.call_from_thread(self._failed, view, question, f"unexpected error: {type(exc).__name__}: {exc}")
         finally:
-            self.call_from_thread(self._enable)
+            events.close()  # stops the model's stream when the answer was cancelled
 
-    def _show(self, answer: Answer) -> None:
-        log = self.query_one(RichLog)
-        log.write(Text(answer.text, style="yellow" if answer.refused else ""))
-        for c in answer.citations:
-            log.write(Text(f"  [{c.n}] {c.passage.label}: {c.quote}", style="dim"))
+    async def _sources_found(self, view: AnswerView, event: Sources) -> None:
+        if view.cancelled:
+            return
+        if self.selected is view:
+            await self.sources.show_passages(event.passages, event.relevant)
+        if event.relevant and self.assistant.model_not_started:
+            self.status.activity = "Starting the model…"
+        else:
+            self.status.activity = "Writing…" if event.relevant else "Nothing relevant found"
 
-    def _restore(self, question: str) -> None:
-        self.query_one(Input).value = question
+    async def _delta(self, view: AnswerView, text: str) -> None:
+        if view.cancelled:
+            return
+        if self.status.activity != "Writing…":
+            self.status.activity = "Writing…"
+        await view.append(text)
+        self.conversation.scroll_end(animate=False)
 
-    def _enable(self) -> None:
-        field = self.query_one(Input)
-        field.disabled = False
-        field.focus()
+    async def _answered(self, view: AnswerView, answer: Answer) -> None:
+        if view.cancelled:
+            return
+        await view.finish(answer)
+        self.running = None
+        self._save(view.question, answer)
+        t = answer.timings
+        first = f"first token {t.first_token_ms / 1000:.1f} s, " if t.first_token_ms else ""
+        self.status.latency = f"last answer: {first}total {t.total_ms / 1000:.1f} s"
+        self.status.activity = "Ready"
+        if self.selected is view:
+            await self.sources.show_answer(answer)
+        self.conversation.scroll_end(animate=False)
 
-    def action_new_conversation(self) -> None:
+    async def _failed(self, view: AnswerView, question: str, message: str) -> None:
+        """Remove the half-written turn, say what happened, give the question back."""
+        turn = list(self.conversation.children)
+        at = turn.index(view) if view in turn else -1
+        if at > 0 and isinstance(turn[at - 1], QuestionView):
+            await turn[at - 1].remove()
+        await view.remove()
+        self.running = None
+        if self.selected is view:
+            self.selected = None
+        if not self.question_input.value:
+            self.question_input.value = question
+        self._report(message, "Ready")
+
+    def _save(self, question: str, answer: Answer | None, partial: str = "") -> None:
+        try:
+            if self.conversation_id is None:
+                self.conversation_id = self.conversations.create(question)
+            self.conversations.add_turn(self.conversation_id, question, answer, partial)
+        except Exception as exc:  # sqlite3 errors: the answer is on screen, say it was not saved
+            self.notify(f"could not save the conversation: {exc}", severity="warning")
+
+    async def action_cancel(self) -> None:
+        view = self.running
+        if view is None:
+            self.question_input.focus()
+            return
+        self.workers.cancel_group(self, "answer")
+        self.running = None
+        await view.cancel()
+        self._save(view.question, None, view.partial)
+        self.status.activity = "Cancelled"
+        self.question_input.focus()
+
+    # --- sources and citations -----------------------------------------------------
+
+    async def on_answer_view_citation_selected(self, event: AnswerView.CitationSelected) -> None:
+        await self._select(event.view)
+        if not self.sources.select(event.n):
+            self.notify(f"There is no passage [{event.n}] for this answer.", severity="warning")
+        if not self.sources.display:
+            self.sources.display = True
+
+    async def on_answer_view_selected(self, event: AnswerView.Selected) -> None:
+        await self._select(event.view)
+
+    async def _select(self, view: AnswerView) -> None:
+        if self.selected is view or view.answer is None:
+            self.selected = view
+            return
+        self.selected = view
+        await self.sources.show_answer(view.answer)
+
+    # --- conversations -------------------------------------------------------------
+
+    async def action_new_conversation(self) -> None:
+        if self.running is not None:
+            await self.action_cancel()
         self.assistant.new_conversation()
-        self.query_one(RichLog).clear()
+        self.conversation_id = None
+        self.selected = None
+        await self.conversation.remove_children()
+        await self.sources.remove_children()
+        self.status.activity = "New conversation"
+        self.question_input.focus()
+
+    async def open_conversation(self, conversation_id: int) -> None:
+        turns = self.conversations.turns(conversation_id)
+        await self.conversation.remove_children()
+        views = []
+        for turn in turns:
+            views += [QuestionView(turn.question), AnswerView(turn.question, turn.answer, turn.partial)]
+        await self.conversation.mount_all(views)
+        self.conversation_id = conversation_id
+        # follow-ups carry on from the answered turns
+        self.assistant.new_conversation()
+        self.assistant.history.extend(t.answer for t in turns if t.answer is not None)
+        answered = [v for v in views if isinstance(v, AnswerView) and v.answer is not None]
+        self.selected = answered[-1] if answered else None
+        await self.sources.remove_children()
+        if self.selected is not None and self.selected.answer is not None:
+            await self.sources.show_answer(self.selected.answer)
+        self.conversation.scroll_end(animate=False)
+        for past in turns:
+            self.question_input.remember(past.question)
+
+    def action_conversations(self) -> None:
+        found = self.conversations.list()
+        if not found:
+            self.notify("No saved conversation yet.")
+            return
+
+        async def chosen(conversation_id: int | None) -> None:
+            if conversation_id is not None and conversation_id != self.conversation_id:
+                if self.running is not None:
+                    await self.action_cancel()
+                await self.open_conversation(conversation_id)
+
+        self.push_screen(ConversationList(found, self.conversation_id), chosen)
+
+    def action_export(self) -> None:
+        if self.conversation_id is None:
+            self.notify("Nothing to export yet: ask a question first.", severity="warning")
+            return
+        title = self.conversations.title(self.conversation_id)
+        path = export_path(self.export_dir, title)
+        try:
+            path.write_text(to_markdown(title, self.conversations.turns(self.conversation_id)), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"could not write {path}: {exc.strerror}", severity="error")
+            return
+        self.notify(f"Exported to {path}", title="Export")
+
+    def action_copy_answer(self) -> None:
+        view = self.selected or next(iter(reversed(self.query(AnswerView))), None)
+        if view is None:
+            self.notify("No answer to copy yet.", severity="warning")
+            return
+        self.copy_to_clipboard(view.as_text())
+        self.notify("Copied the answer and its sources to the clipboard.")
+
+    def action_toggle_sources(self) -> None:
+        self.sources.display = not self.sources.display
+
+    @work(thread=True, group="ingest", exclusive=True, exit_on_error=False)
+    def reingest(self) -> None:
+        if not self._ingesting.acquire(blocking=False):
+            self.call_from_thread(self.notify, "An ingest is already running.", severity="warning")
+            return
+        try:
+            self._ingest_in_worker("Re-ingesting the articles")
+            self.call_from_thread(self._show_corpus)
+            self.call_from_thread(setattr, self.status, "activity", "Ready")
+        except QAError as exc:
+            self.call_from_thread(self.notify, str(exc), title="Re-ingest failed", severity="error", timeout=15)
+        finally:
+            self._ingesting.release()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("New conversation", "Start a conversation with no history", self.action_new_conversation)
+        yield SystemCommand("Switch conversation", "Open a saved conversation", self.action_conversations)
+        yield SystemCommand("Export conversation", "Write it to Markdown with citations and sources",
+                            self.action_export)
+        yield SystemCommand("Copy answer", "Copy the selected answer with its sources", self.action_copy_answer)
+        yield SystemCommand("Re-ingest articles", "Read the stored articles' files again", self.reingest)
+        yield SystemCommand("Toggle sources", "Show or hide the sources panel", self.action_toggle_sources)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.error is not None:  # exit_on_error=False: say it, keep running
+            self.notify(f"unexpected error: {event.worker.error}", severity="error", timeout=15)
+
+    def on_unmount(self) -> None:
+        self.conversations.close()
 
 
 def run(settings: Settings | None = None) -> None:

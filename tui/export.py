@@ -1,0 +1,58 @@
+"""A conversation as Markdown: each question, its answer with `[n]` markers, and under it
+the cited sources with the quoted sentence that supports the answer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from qa import Answer
+from tui.conversations import Turn
+
+CANCELLED = "*(cancelled: the answer was stopped here)*"
+
+
+def _md_escape(text: str) -> str:
+    # Article and answer text is shown as text: keep Markdown from reading it as markup.
+    return re.sub(r"([\\`*_{}<>#|])", r"\\\1", text)
+
+
+def _answer(answer: Answer) -> list[str]:
+    lines = [_md_escape(answer.text).replace(r"\[", "["), ""]
+    if answer.citations:
+        lines.append("Sources:")
+        lines.append("")
+        for c in answer.citations:
+            p = c.passage
+            where = ", ".join(x for x in (p.origin, p.date) if x)
+            lines.append(f"- [{c.n}] {_md_escape(p.title)} ({_md_escape(where)})")
+            if p.also_in:
+                lines.append(f"  - also in: {_md_escape('; '.join(x.origin for x in p.also_in))}")
+            lines.append(f"  > {_md_escape(c.quote)}")
+        lines.append("")
+    return lines
+
+
+def to_markdown(title: str, turns: Sequence[Turn], *, now: datetime | None = None) -> str:
+    stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    lines = [f"# {_md_escape(title)}", "", f"Exported from qa on {stamp}.", ""]
+    for turn in turns:
+        lines += [f"## {_md_escape(turn.question)}", ""]
+        if turn.answer is None:
+            lines += [_md_escape(turn.partial) if turn.partial else "", "", CANCELLED, ""]
+        else:
+            lines += _answer(turn.answer)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def export_path(directory: Path, title: str, *, now: datetime | None = None) -> Path:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:40] or "conversation"
+    base = f"qa-{slug}-{(now or datetime.now()).strftime('%Y%m%d-%H%M%S')}"
+    path = directory / f"{base}.md"
+    n = 1
+    while path.exists():
+        n += 1
+        path = directory / f"{base}-{n}.md"
+    return path
