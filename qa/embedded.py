@@ -101,6 +101,9 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
         pass
 
 
+STOP_GRACE_S = 1.0
+
+
 class EmbeddedServer:
     """One llama.cpp server process for this Python process."""
 
@@ -182,7 +185,9 @@ class EmbeddedServer:
             return
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            # The server finishes the request in hand before it exits (10 s into a long
+            # prompt, quitting the chat waited for it): it has no state worth that wait.
+            proc.wait(timeout=STOP_GRACE_S)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)

@@ -304,3 +304,35 @@ def test_the_cited_quote_is_highlighted_in_its_passage():
     highlighted = [text.plain[s.start:s.end] for s in text.spans if str(s.style) == QUOTE_STYLE]
     assert highlighted == ["The quoted one says 320 km."]
     assert "[bold]x[/bold]" in text.plain  # article markup kept as text
+
+
+def test_the_model_is_warmed_up_in_the_background_then_ready(settings, seeded_store, fake_embedder, tmp_path):
+    llm = FakeLLM("ok", REPLY)
+    app = ChatApp(
+        assistant=Assistant(settings=settings, store=seeded_store, embedder=fake_embedder, llm=llm),
+        conversations=ConversationStore(tmp_path / "c.sqlite3"),
+        export_dir=tmp_path,
+    )
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            assert len(llm.calls) == 1 and llm.calls[0][-1]["role"] == "user"  # the warm-up request
+            view = await ask(app, pilot, QUESTION)
+            assert view.answer.text == REPLY
+
+    run(scenario)
+
+
+def test_a_cancelled_turn_with_no_text_is_shown_cancelled_after_reopening(make_app, settings):
+    store = ConversationStore(settings.data_dir / "conversations.sqlite3")
+    store.add_turn(store.create(QUESTION), QUESTION, None, "")
+    app = make_app(FakeLLM(), store)
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            view = app.query_one(AnswerView)
+            assert view.cancelled and view.has_class("cancelled")
+
+    run(scenario)

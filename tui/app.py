@@ -148,11 +148,23 @@ class ChatApp(App[None]):
                 self.assistant.start_model(self._assembly_progress)
             if self.warm_up:
                 self.call_from_thread(setattr, self.status, "activity", "Warming up the model (you can ask already)")
-                self.assistant.warm_up()
-            self.call_from_thread(setattr, self.status, "activity", "Ready")
+                # A daemon thread: quitting during the warm-up must not wait for it.
+                threading.Thread(target=self._warm_up, name="qa-warm-up", daemon=True).start()
+            else:
+                self.call_from_thread(setattr, self.status, "activity", "Ready")
         except QAError as exc:
             self.ready = self.ready or self._store_has_passages()
             self.call_from_thread(self._report, f"{exc}", "The model is not running")
+
+    def _warm_up(self) -> None:
+        try:
+            self.assistant.warm_up()
+        except QAError as exc:
+            log.warning("warming up the model failed: %s", exc)
+        try:
+            self.call_from_thread(setattr, self.status, "activity", "Ready")
+        except RuntimeError:  # the app has quit meanwhile
+            pass
 
     def _store_has_passages(self) -> bool:
         try:
@@ -346,7 +358,7 @@ class ChatApp(App[None]):
         await self.conversation.remove_children()
         views = []
         for turn in turns:
-            views += [QuestionView(turn.question), AnswerView(turn.question, turn.answer, turn.partial)]
+            views += [QuestionView(turn.question), AnswerView(turn.question, turn.answer, turn.partial, turn.cancelled)]
         await self.conversation.mount_all(views)
         self.conversation_id = conversation_id
         # follow-ups carry on from the answered turns
@@ -426,6 +438,11 @@ class ChatApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.error is not None:  # exit_on_error=False: say it, keep running
             self.notify(f"unexpected error: {event.worker.error}", severity="error", timeout=15)
+
+    async def action_quit(self) -> None:
+        if self.running is not None:  # stop the model's stream rather than wait for its end
+            self.workers.cancel_group(self, "answer")
+        self.exit()
 
     def on_unmount(self) -> None:
         self.conversations.close()

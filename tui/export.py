@@ -41,7 +41,7 @@ def to_markdown(title: str, turns: Sequence[Turn], *, now: datetime | None = Non
     for turn in turns:
         lines += [f"## {_md_escape(turn.question)}", ""]
         if turn.answer is None:
-            lines += [_md_escape(turn.partial) if turn.partial else "", "", CANCELLED, ""]
+            lines += [_md_escape(turn.partial), "", CANCELLED, ""] if turn.partial else [CANCELLED, ""]
         else:
             lines += _answer(turn.answer)
     return "\n".join(lines).rstrip() + "\n"

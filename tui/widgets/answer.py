@@ -75,12 +75,12 @@ class AnswerView(Vertical, can_focus=True):
             super().__init__()
             self.view = view
 
-    def __init__(self, question: str, answer: Answer | None = None, partial: str = "") -> None:
+    def __init__(self, question: str, answer: Answer | None = None, partial: str = "", cancelled: bool = False) -> None:
         super().__init__(classes="answer")
         self.question = question
         self.answer = answer
         self.partial = partial
-        self.cancelled = answer is None and bool(partial)
+        self.cancelled = cancelled
         self.selected_citation: int | None = None
         self._stream: MarkdownStream | None = None
         self._raw: list[str] = []
