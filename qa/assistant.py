@@ -120,31 +120,34 @@ class Assistant:
 
     def reingest(self, progress: IngestProgress | None = None) -> IngestReport:
         """Ingest again every stored article whose file still exists (changed ones are
-        replaced, unchanged ones skipped); the bundled seeds when the store is empty."""
-        paths = sorted({Path(d.path) for d in self.store.documents().values() if d.path and Path(d.path).is_file()})
-        return ingest(
-            paths or [seeds_dir()],
-            store=self.store,
-            embedder=self.embedder,
-            chunk_size=self.settings.chunk_size,
-            chunk_overlap=self.settings.chunk_overlap,
-            progress=progress,
-        )
+        replaced, unchanged ones skipped); the bundled seeds when the store is empty.
+        Files that are gone are left in the store and counted as failed."""
+        stored = self.store.documents().values()
+        paths = sorted({Path(d.path) for d in stored if d.path and Path(d.path).is_file()})
+        gone = [(d.path, f"{d.path}: the file is gone; its passages stay in the store") for d in stored
+                if not (d.path and Path(d.path).is_file())]
+        if stored and not paths:
+            return IngestReport(failed=gone)
+        report = self._ingest(paths or [seeds_dir()], progress)
+        report.failed.extend(gone)
+        return report
 
-    def ensure_corpus(self, progress: IngestProgress | None = None) -> bool:
-        """Ingest the bundled seed articles when the store is empty. True if it did."""
+    def ensure_corpus(self, progress: IngestProgress | None = None) -> IngestReport | None:
+        """Ingest the bundled seed articles when the store is empty: the report if it did."""
         if self.store.count() > 0:
-            return False
+            return None
         log.info("the store is empty: ingesting the bundled seed articles from %s", seeds_dir())
-        ingest(
-            [seeds_dir()],
+        return self._ingest([seeds_dir()], progress)
+
+    def _ingest(self, paths: list[Path], progress: IngestProgress | None) -> IngestReport:
+        return ingest(
+            paths,
             store=self.store,
             embedder=self.embedder,
             chunk_size=self.settings.chunk_size,
             chunk_overlap=self.settings.chunk_overlap,
             progress=progress,
         )
-        return True
 
     def new_conversation(self) -> None:
         self.history.clear()

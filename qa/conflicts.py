@@ -3,8 +3,8 @@
 
 The prompt already asks for every figure when passages differ, but the small model gives
 the first one it reads. So when the question asks for an amount, the passages are compared
-here and a disagreement is pointed out to the model by number ("[1] gives 90 per cent, [4]
-gives 96 per cent"); each figure is then verified against its own passage like any claim.
+here and a disagreement is pointed out to the model by number ("passage [1] says 90 per
+cent and passage [4] says 96 per cent"); each figure is then verified against its own passage like any claim.
 
 Written by hand: no library in our stack compares quantities across documents. Two figures
 disagree when they have the same unit (the word after the number), differ in value, come

@@ -152,3 +152,22 @@ def test_responsiveness_check_turns_related_facts_into_the_refusal(settings, see
     answer = assistant.ask("How many people live in Qaim, west of Baghdad?")
     assert answer.refused is refused
     assert "yes or no" in llm.calls[1][-1]["content"] and "[1]" not in llm.calls[1][-1]["content"]
+
+
+def test_reingest_reads_the_stored_files_again_and_never_adds_the_seeds_to_a_users_store(
+    settings, store, fake_embedder, seeds_copy
+):
+    from qa.ingest import ingest
+
+    ingest([seeds_copy], store=store, embedder=fake_embedder, chunk_size=settings.chunk_size)
+    assistant = Assistant(settings=settings, store=store, embedder=fake_embedder, llm=FakeLLM())
+    first = sorted(seeds_copy.iterdir())[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n\nA new closing paragraph.\n", encoding="utf-8")
+    report = assistant.reingest()
+    assert report.updated == 1 and report.skipped == 4 and not report.failed
+    count = store.count()
+    for f in seeds_copy.iterdir():
+        f.unlink()
+    gone = assistant.reingest()
+    assert len(gone.failed) == 5 and gone.added == 0 and store.count() == count
+    assert assistant.corpus_size() == (5, count)

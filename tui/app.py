@@ -186,19 +186,14 @@ class ChatApp(App[None]):
 
         self.call_from_thread(setattr, bar, "display", True)
         try:
-            report = self.assistant.reingest(progress) if not first_run else self._first_ingest(progress)
+            report = self.assistant.ensure_corpus(progress) if first_run else self.assistant.reingest(progress)
         finally:
             self.call_from_thread(setattr, bar, "display", False)
+        if report is None:  # another process filled the store meanwhile
+            return
         self.call_from_thread(self.notify, report.summary(), title=label, timeout=6)
         for _, message in report.failed:
             self.call_from_thread(self.notify, message, title="Skipped a file", severity="warning", timeout=10)
-
-    def _first_ingest(self, progress):
-        from qa.ingest import ingest, seeds_dir  # the same call as `qa ingest` with no paths
-
-        s = self.assistant.settings
-        return ingest([seeds_dir()], store=self.assistant.store, embedder=self.assistant.embedder,
-                      chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap, progress=progress)
 
     def _show_corpus(self) -> None:
         docs, passages = self.assistant.corpus_size()
