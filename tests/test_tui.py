@@ -336,3 +336,22 @@ def test_a_cancelled_turn_with_no_text_is_shown_cancelled_after_reopening(make_a
             assert view.cancelled and view.has_class("cancelled")
 
     run(scenario)
+
+
+def test_copy_puts_the_answer_and_its_quoted_sources_on_the_clipboard_and_the_palette_has_the_commands(make_app):
+    app = make_app(FakeLLM(REPLY))
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            view = await ask(app, pilot, QUESTION)
+            await pilot.press("ctrl+y")
+            copied = app.clipboard
+            assert copied.startswith(f"Q: {QUESTION}") and REPLY in copied
+            assert f'"{view.answer.citations[0].quote}"' in copied
+            titles = {c.title for c in app.get_system_commands(app.screen)}
+            assert {"Switch conversation", "Export conversation", "Re-ingest articles", "Toggle sources"} <= titles
+            await pilot.press("ctrl+b")
+            assert not app.sources.display
+
+    run(scenario)
