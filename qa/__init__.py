@@ -7,7 +7,7 @@
 
 from qa.assistant import Assistant, ask
 from qa.errors import QAError
-from qa.settings import Settings
+from qa.settings import Settings, load_settings
 from qa.types import Answer, Citation, Delta, Passage, Sources, Timings
 
 __all__ = [
@@ -21,4 +21,5 @@ __all__ = [
     "Sources",
     "Timings",
     "ask",
+    "load_settings",
 ]

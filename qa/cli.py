@@ -29,16 +29,9 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _settings():
-    from pydantic import ValidationError
+    from qa.settings import load_settings
 
-    from qa.settings import Settings
-
-    try:
-        return Settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        name = "QA_" + str(first["loc"][0]).upper() if first.get("loc") else "a QA_ setting"
-        raise QAError(f"invalid {name}: {first['msg']}") from exc
+    return load_settings()
 
 
 def _ingest_with_progress(assistant, paths: list[Path] | None, *, quiet: bool = False):

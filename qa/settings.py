@@ -130,3 +130,17 @@ class Settings(BaseSettings):
     @property
     def log_dir(self) -> Path:
         return self.data_dir / "logs"
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, with a bad value as a one-line `QAError`."""
+    from pydantic import ValidationError
+
+    from qa.errors import QAError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "QA_" + str(first["loc"][0]).upper() if first.get("loc") else "a QA_ setting"
+        raise QAError(f"invalid {name}: {first['msg']}") from exc
