@@ -22,21 +22,23 @@ REPLY = "Qaim is about 320 kilometers west of Baghdad [1]."
 
 
 class GatedLLM(FakeLLM):
-    """Streams its first piece, then waits until the test opens the gate."""
+    """Streams its first piece, then waits until the test opens the gate (or `wait` s)."""
 
-    def __init__(self, *replies: str) -> None:
+    def __init__(self, *replies: str, wait: float = 10.0) -> None:
         super().__init__(*replies)
         self.gate = threading.Event()
-        self.closed = threading.Event()
+        self.closed = threading.Event()  # the consumer closed the stream before its end
+        self.wait = wait
 
     def stream(self, messages, *, max_tokens: int, temperature: float) -> Iterator[str]:
         pieces = super().stream(messages, max_tokens=max_tokens, temperature=temperature)
         try:
             yield next(pieces)
-            self.gate.wait(10)
+            self.gate.wait(self.wait)
             yield from pieces
-        finally:
+        except GeneratorExit:
             self.closed.set()
+            raise
 
 
 @pytest.fixture
@@ -86,7 +88,9 @@ def test_question_shows_sources_then_the_streamed_checked_answer(make_app):
             view = await ask(app, pilot, QUESTION, wait=False)
             # sources are on screen before the model finishes, and the first text streamed
             await until(pilot, lambda: len(app.query(SourceCard)) > 0 and view.streamed_text)
-            assert view.answer is None and app.question_input.disabled is False
+            assert view.answer is None
+            await pilot.press("a", "b")  # the input takes the next question while the answer streams
+            assert app.question_input.value == "ab"
             llm.gate.set()
             await until(pilot, lambda: view.answer is not None)
             assert view.answer.text == REPLY and not view.answer.refused
@@ -94,7 +98,6 @@ def test_question_shows_sources_then_the_streamed_checked_answer(make_app):
             assert [c.n for c in cited] == [1] and "320" in cited[0].passage.text
             assert cited[0].quote and cited[0].quote in cited[0].passage.text
             assert "first token" in app.status.latency and "documents" in app.status.corpus
-            assert app.question_input.value == ""
 
     run(scenario)
 
@@ -218,8 +221,9 @@ def test_new_conversation_switching_and_export(make_app, tmp_path):
 
     run(scenario)
     exported = next(tmp_path.glob("qa-*.md")).read_text(encoding="utf-8")
-    assert f"## {QUESTION}" in exported.replace("\\", "")
-    assert "[1]" in exported and "> " in exported and "320 kilomet" in exported
+    assert "## How far is Qaim from Baghdad\\?" in exported
+    assert "Qaim is about 320 kilometers west of Baghdad \\[1\\]\\." in exported
+    assert "- [1] " in exported and "  > " in exported and "320 kilomet" in exported
 
 
 def test_markup_in_an_article_or_answer_is_shown_as_written(make_app, seeded_store, fake_embedder, settings):
@@ -355,3 +359,52 @@ def test_copy_puts_the_answer_and_its_quoted_sources_on_the_clipboard_and_the_pa
             assert not app.sources.display
 
     run(scenario)
+
+
+def test_export_shows_article_markup_as_text():
+    from qa import Answer, Citation, Passage
+    from tui.conversations import Turn
+    from tui.export import to_markdown
+
+    text = "See [the plan](http://evil.example) and ![x](http://img)\n- not a list"
+    p = Passage(id="a:0", doc_id="a", title="[Title](http://t)", span=(0, 1), text=text, source="Outlet")
+    answer = Answer(question="q", text="It says *this* [1].", refused=False,
+                    citations=[Citation(n=1, passage=p, quote=text)], passages=[p])
+    md = to_markdown("q", [Turn("q", answer)])
+    assert "](http" not in md.replace("\\]", "")  # no live link or image
+    assert "See \\[the plan\\]\\(http" in md and "\\!\\[x\\]" in md
+    assert "\n- not a list" not in md and "> See" in md  # the quote stays one line
+    assert "It says \\*this\\* \\[1\\]\\." in md
+
+
+def test_an_answer_that_lands_after_its_turn_was_cancelled_leaves_the_history(make_app):
+    app = make_app(FakeLLM(REPLY))
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            answer = app.assistant.ask(QUESTION)  # as Assistant.stream leaves it: in the history
+            view = AnswerView(QUESTION)
+            await app.conversation.mount(view)
+            await view.cancel()
+            await app._answered(view, answer)
+            assert app.assistant.history == [] and view.answer is None
+
+    run(scenario)
+
+
+def test_quitting_while_an_answer_streams_keeps_the_partial_turn(make_app, settings):
+    llm = GatedLLM(REPLY)
+    app = make_app(llm)
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            view = await ask(app, pilot, QUESTION, wait=False)
+            await until(pilot, lambda: bool(view.streamed_text))
+            await pilot.press("ctrl+q")
+        llm.gate.set()
+
+    run(scenario)
+    turns = ConversationStore(settings.data_dir / "conversations.sqlite3").turns(1)
+    assert len(turns) == 1 and turns[0].cancelled and turns[0].partial == REPLY[:7]

@@ -14,6 +14,7 @@ from tests.test_tui import QUESTION, REPLY, GatedLLM, until
 from tui.app import ChatApp
 from tui.conversations import ConversationStore
 from tui.widgets.answer import AnswerView
+from tui.widgets.sources import SourceCard
 
 SIZE = (150, 42)
 
@@ -37,14 +38,15 @@ def test_empty_app(snap_compare, app_with):
 
 
 def test_sources_shown_while_the_answer_streams(snap_compare, app_with):
-    llm = GatedLLM(REPLY)
+    llm = GatedLLM(REPLY, wait=3)  # the app's exit waits for the blocked stream: not 10 s
 
     async def streaming(pilot) -> None:
         await _ready(pilot)
         pilot.app.question_input.value = QUESTION
         await pilot.press("enter")
         await until(pilot, lambda: bool(pilot.app.query(AnswerView)) and pilot.app.query(AnswerView)[-1].streamed_text)
-        await pilot.pause(0.2)
+        await until(pilot, lambda: pilot.app.status.activity == "Writing…")
+        await pilot.wait_for_scheduled_animations()
 
     try:
         assert snap_compare(app_with(llm), terminal_size=SIZE, run_before=streaming)
@@ -65,14 +67,15 @@ def test_resumed_conversation_with_a_followed_citation(snap_compare, app_with, s
         await _ready(pilot)
         pilot.app.query(AnswerView)[-1].focus()
         await pilot.press("1")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: any(c.has_class("selected") for c in pilot.app.query(SourceCard)))
+        await pilot.wait_for_scheduled_animations()
 
     assert isinstance(answer, Answer) and isinstance(answer.citations[0], Citation)
     assert snap_compare(app_with(FakeLLM(), store), terminal_size=SIZE, run_before=follow)
 
 
 def test_cancelled_answer(snap_compare, app_with):
-    llm = GatedLLM(REPLY)
+    llm = GatedLLM(REPLY, wait=3)
 
     async def cancel(pilot) -> None:
         await _ready(pilot)
@@ -80,7 +83,8 @@ def test_cancelled_answer(snap_compare, app_with):
         await pilot.press("enter")
         await until(pilot, lambda: bool(pilot.app.query(AnswerView)) and pilot.app.query(AnswerView)[-1].streamed_text)
         await pilot.press("escape")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: pilot.app.query(AnswerView)[-1].has_class("cancelled"))
+        await pilot.wait_for_scheduled_animations()
 
     try:
         assert snap_compare(app_with(llm), terminal_size=SIZE, run_before=cancel)

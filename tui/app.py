@@ -126,7 +126,8 @@ class ChatApp(App[None]):
         return self.query_one(QuestionInput)
 
     async def on_mount(self) -> None:
-        self.query_one("#ingest", ProgressBar).display = False
+        self.ingest_bar = self.query_one("#ingest", ProgressBar)  # used from the ingest worker
+        self.ingest_bar.display = False
         self.status.model = self.assistant.model_name
         latest = self.conversations.latest()
         if latest is not None:
@@ -141,30 +142,45 @@ class ChatApp(App[None]):
             with self._ingesting:
                 if self.assistant.store.count() == 0:
                     self._ingest_in_worker("Ingesting the bundled seed articles", first_run=True)
-            self.call_from_thread(self._show_corpus)
+            self._ui(self._show_corpus)
             self.ready = True
             if self.assistant.model_not_started:
-                self.call_from_thread(setattr, self.status, "activity", "Starting the model…")
+                self._ui(setattr, self.status, "activity", "Starting the model…")
                 self.assistant.start_model(self._assembly_progress)
             if self.warm_up:
-                self.call_from_thread(setattr, self.status, "activity", "Warming up the model (you can ask already)")
+                self._ui(setattr, self.status, "activity", "Warming up the model (you can ask already)")
                 # A daemon thread: quitting during the warm-up must not wait for it.
                 threading.Thread(target=self._warm_up, name="qa-warm-up", daemon=True).start()
             else:
-                self.call_from_thread(setattr, self.status, "activity", "Ready")
+                self._ui(self._idle)
         except QAError as exc:
             self.ready = self.ready or self._store_has_passages()
-            self.call_from_thread(self._report, f"{exc}", "The model is not running")
+            self._ui(self._report, f"{exc}", "The model is not running")
+
+    def _ui(self, callback, *args, **kwargs):
+        """Run `callback` on the event loop from a worker thread. Once the app has quit, do
+        nothing: a worker (an ingest) must then run to its end, not fail halfway."""
+        try:
+            return self.call_from_thread(callback, *args, **kwargs)
+        except RuntimeError:
+            return None
+
+    def _idle(self) -> None:
+        """'Ready', unless an answer is being written (the warm-up or an ingest ended meanwhile)."""
+        if self.running is None:
+            self.status.activity = "Ready"
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        # Messages carry paths and error text ("x [draft].txt"): never read them as markup.
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def _warm_up(self) -> None:
         try:
             self.assistant.warm_up()
         except QAError as exc:
             log.warning("warming up the model failed: %s", exc)
-        try:
-            self.call_from_thread(setattr, self.status, "activity", "Ready")
-        except RuntimeError:  # the app has quit meanwhile
-            pass
+        self._ui(self._idle)
 
     def _store_has_passages(self) -> bool:
         try:
@@ -174,26 +190,26 @@ class ChatApp(App[None]):
 
     def _assembly_progress(self, done: int, total: int) -> None:
         percent = f" {100 * done // total}%" if total else ""
-        self.call_from_thread(setattr, self.status, "activity", f"Assembling the model (once){percent}")
+        self._ui(setattr, self.status, "activity", f"Assembling the model (once){percent}")
 
     def _ingest_in_worker(self, label: str, *, first_run: bool = False) -> None:
-        bar = self.query_one("#ingest", ProgressBar)
+        bar = self.ingest_bar
 
         def progress(done: int, total: int, path: Path | None) -> None:
             name = f" ({path.name})" if path else ""
-            self.call_from_thread(bar.update, total=total, progress=done)
-            self.call_from_thread(setattr, self.status, "activity", f"{label}: {done}/{total}{name}")
+            self._ui(bar.update, total=total, progress=done)
+            self._ui(setattr, self.status, "activity", f"{label}: {done}/{total}{name}")
 
-        self.call_from_thread(setattr, bar, "display", True)
+        self._ui(setattr, bar, "display", True)
         try:
             report = self.assistant.ensure_corpus(progress) if first_run else self.assistant.reingest(progress)
         finally:
-            self.call_from_thread(setattr, bar, "display", False)
+            self._ui(setattr, bar, "display", False)
         if report is None:  # another process filled the store meanwhile
             return
-        self.call_from_thread(self.notify, report.summary(), title=label, timeout=6)
+        self._ui(self.notify, report.summary(), title=label, timeout=6)
         for _, message in report.failed:
-            self.call_from_thread(self.notify, message, title="Skipped a file", severity="warning", timeout=10)
+            self._ui(self.notify, message, title="Skipped a file", severity="warning", timeout=10)
 
     def _show_corpus(self) -> None:
         docs, passages = self.assistant.corpus_size()
@@ -232,21 +248,22 @@ class ChatApp(App[None]):
         events = self.assistant.stream(question)
         try:
             for event in events:
+                if isinstance(event, Answer):  # even when cancelled: it is in the history now
+                    self._ui(self._answered, view, event)
+                    break
                 if worker.is_cancelled:
                     break
                 if isinstance(event, Sources):
-                    self.call_from_thread(self._sources_found, view, event)
+                    self._ui(self._sources_found, view, event)
                 elif isinstance(event, Delta):
-                    self.call_from_thread(self._delta, view, event.text)
-                elif isinstance(event, Answer):
-                    self.call_from_thread(self._answered, view, event)
+                    self._ui(self._delta, view, event.text)
         except QAError as exc:
             if not worker.is_cancelled:
-                self.call_from_thread(self._failed, view, question, str(exc))
+                self._ui(self._failed, view, question, str(exc))
         except Exception as exc:  # the app keeps running; the log has the details
             log.exception("answering %r failed", question)
             if not worker.is_cancelled:
-                self.call_from_thread(self._failed, view, question, f"unexpected error: {type(exc).__name__}: {exc}")
+                self._ui(self._failed, view, question, f"unexpected error: {type(exc).__name__}: {exc}")
         finally:
             events.close()  # stops the model's stream when the answer was cancelled
 
@@ -270,14 +287,20 @@ class ChatApp(App[None]):
 
     async def _answered(self, view: AnswerView, answer: Answer) -> None:
         if view.cancelled:
+            # Cancelled (Esc, a new or another conversation) after the model had finished:
+            # `Assistant.stream` has put it in the history, where it does not belong.
+            history = self.assistant.history
+            for i in range(len(history) - 1, -1, -1):
+                if history[i] is answer:
+                    del history[i]
             return
-        await view.finish(answer)
-        self.running = None
+        self.running = None  # before any await: an Esc meanwhile must not save it cancelled too
         self._save(view.question, answer)
+        await view.finish(answer)
         t = answer.timings
         first = f"first token {t.first_token_ms / 1000:.1f} s, " if t.first_token_ms else ""
         self.status.latency = f"last answer: {first}total {t.total_ms / 1000:.1f} s"
-        self.status.activity = "Ready"
+        self._idle()
         if self.selected is view:
             await self.sources.show_answer(answer)
         self.conversation.scroll_end(animate=False)
@@ -409,14 +432,14 @@ class ChatApp(App[None]):
     @work(thread=True, group="ingest", exclusive=True, exit_on_error=False)
     def reingest(self) -> None:
         if not self._ingesting.acquire(blocking=False):
-            self.call_from_thread(self.notify, "An ingest is already running.", severity="warning")
+            self._ui(self.notify, "An ingest is already running.", severity="warning")
             return
         try:
             self._ingest_in_worker("Re-ingesting the articles")
-            self.call_from_thread(self._show_corpus)
-            self.call_from_thread(setattr, self.status, "activity", "Ready")
+            self._ui(self._show_corpus)
+            self._ui(self._idle)
         except QAError as exc:
-            self.call_from_thread(self.notify, str(exc), title="Re-ingest failed", severity="error", timeout=15)
+            self._ui(self.notify, str(exc), title="Re-ingest failed", severity="error", timeout=15)
         finally:
             self._ingesting.release()
 
@@ -435,8 +458,8 @@ class ChatApp(App[None]):
             self.notify(f"unexpected error: {event.worker.error}", severity="error", timeout=15)
 
     async def action_quit(self) -> None:
-        if self.running is not None:  # stop the model's stream rather than wait for its end
-            self.workers.cancel_group(self, "answer")
+        if self.running is not None:  # keep what was written, stop the model's stream
+            await self.action_cancel()
         self.exit()
 
     def on_unmount(self) -> None:

@@ -10,17 +10,19 @@ from pathlib import Path
 
 from qa import Answer
 from tui.conversations import Turn
+from tui.widgets.answer import escape_markdown
 
 CANCELLED = "*(cancelled: the answer was stopped here)*"
 
 
 def _md_escape(text: str) -> str:
-    # Article and answer text is shown as text: keep Markdown from reading it as markup.
-    return re.sub(r"([\\`*_{}<>#|])", r"\\\1", text)
+    """Article and answer text as text: one line, every Markdown character escaped
+    (a "[x](url)" in an article must not become a link, a "- " not a list)."""
+    return escape_markdown(" ".join(text.split()))
 
 
 def _answer(answer: Answer) -> list[str]:
-    lines = [_md_escape(answer.text).replace(r"\[", "["), ""]
+    lines = [_md_escape(answer.text), ""]
     if answer.citations:
         lines.append("Sources:")
         lines.append("")

@@ -110,8 +110,12 @@ class AnswerView(Vertical, can_focus=True):
 
     async def append(self, text: str) -> None:
         """Add a piece of the model's text as it arrives."""
+        if self.cancelled or self.answer is not None:
+            return
         if self._stream is None:
             await self.body.update("")
+            if self.cancelled:  # Esc while the body was being cleared
+                return
             self._stream = Markdown.get_stream(self.body)
         self._raw.append(text)
         # Markers can be split across pieces ("[" then "2]"): they become links at the end.
