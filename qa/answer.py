@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from qa import prompts
 from qa.answer_type import answers
-from qa.citations import is_refusal, render, split_claims, strip_markers
+from qa.citations import is_refusal, render, split_claims, strip_markers, without_repeats
 from qa.conflicts import disagreements
 from qa.injection import neutralise
 from qa.llm import Message
@@ -76,10 +76,11 @@ def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timi
     if not reply.strip() or is_refusal(reply, prompts.refusal_sentence()):
         return refusal(question, passages, timings)
     checked = check_claims(split_claims(reply, len(passages)), passages, question)
-    if not checked.claims or not answers(question, render(checked.claims)):
+    claims = without_repeats(checked.claims)
+    if not claims or not answers(question, render(claims)):
         return refusal(question, passages, timings)
     claims_by_n: dict[int, list[str]] = {}
-    for claim in checked.claims:
+    for claim in claims:
         for n in claim.cited:
             claims_by_n.setdefault(n, []).append(claim.text)
     citations = [
@@ -88,7 +89,7 @@ def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timi
     ]
     return Answer(
         question=question,
-        text=render(checked.claims),
+        text=render(claims),
         refused=False,
         citations=citations,
         passages=list(passages),

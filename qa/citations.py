@@ -122,6 +122,35 @@ def render(claims: list[Claim]) -> str:
     return out
 
 
+def without_repeats(claims: list[Claim]) -> list[Claim]:
+    """Drop clauses that repeat an earlier one word for word. The small model sometimes
+    loops ("320 km west of Baghdad [1], 320 km west of Baghdad [1], ..."); each copy is
+    supported, so verification keeps them all. A sentence goes only when all of it repeats."""
+
+    def key(claim: Claim) -> str:
+        return " ".join(re.findall(r"\w+", strip_markers(claim.text).lower()))
+
+    sentences: list[list[Claim]] = []
+    for claim in claims:
+        if claim.joined and sentences:
+            sentences[-1].append(claim)
+        else:
+            sentences.append([claim])
+    seen: set[str] = set()
+    kept: list[Claim] = []
+    for sentence in sentences:
+        if all(key(c) in seen for c in sentence):
+            continue
+        head, *rest = sentence
+        kept.append(head)
+        seen.add(key(head))
+        for clause in rest:
+            if key(clause) not in seen:
+                kept.append(clause)
+                seen.add(key(clause))
+    return kept
+
+
 def is_refusal(text: str, refusal: str) -> bool:
     """True when the answer is (or opens with) the fixed refusal sentence."""
     norm = re.sub(r"\W+", " ", strip_markers(text)).strip().lower()

@@ -82,3 +82,16 @@ def test_a_sentence_citing_in_its_middle_is_split_into_clauses_and_rendered_back
 
 def test_adjacent_markers_do_not_split_a_sentence():
     assert split_claims("Iraqi forces took Qaim [2][3].", 3) == [Claim("Iraqi forces took Qaim.", (2, 3))]
+
+
+def test_a_looping_reply_keeps_each_clause_once():
+    from qa.citations import render, split_claims, without_repeats
+
+    reply = ("320 kilometers (200 miles) west of Baghdad [1], 320 kilometers (200 miles) west of Baghdad [1], "
+             "320 kilometers (200 miles) west of Baghdad [1]. It lies on the Euphrates [2]. "
+             "320 kilometers (200 miles) west of Baghdad [1].")
+    kept = render(without_repeats(split_claims(reply, 2)))
+    assert kept == "320 kilometers (200 miles) west of Baghdad [1]. It lies on the Euphrates [2]."
+    # a sentence that repeats only partly keeps its new clause
+    partly = "Qaim fell [1]. Qaim fell [1], and Rawa is next [2]."
+    assert render(without_repeats(split_claims(partly, 2))) == "Qaim fell [1]. Qaim fell [1], and Rawa is next [2]."

@@ -338,6 +338,7 @@ def test_a_cancelled_turn_with_no_text_is_shown_cancelled_after_reopening(make_a
             await ready(app, pilot)
             view = app.query_one(AnswerView)
             assert view.cancelled and view.has_class("cancelled")
+            assert view.body.source == ""  # not the "…" of an answer still coming
 
     run(scenario)
 

@@ -92,6 +92,8 @@ class AnswerView(Vertical, can_focus=True):
     def _initial(self) -> str:
         if self.answer is not None:
             return linked(self.answer.text)
+        if self.cancelled:
+            return linked(self.partial)
         return linked(self.partial) if self.partial else "…"
 
     def on_mount(self) -> None:
