@@ -409,3 +409,22 @@ def test_quitting_while_an_answer_streams_keeps_the_partial_turn(make_app, setti
     run(scenario)
     turns = ConversationStore(settings.data_dir / "conversations.sqlite3").turns(1)
     assert len(turns) == 1 and turns[0].cancelled and turns[0].partial == REPLY[:7]
+
+
+def test_a_citation_is_followed_by_clicking_its_marker(make_app):
+    from textual.widgets import Markdown
+
+    app = make_app(FakeLLM(REPLY))
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            view = await ask(app, pilot, QUESTION)
+            await app.sources.show_passages(view.answer.passages)  # nothing selected yet
+            column = REPLY.index("[1]") + 1
+            await pilot.click(view.query_one(Markdown).query("MarkdownParagraph").first(), offset=(column, 0))
+            await until(pilot, lambda: any(c.has_class("selected") for c in app.query(SourceCard)))
+            assert [c.n for c in app.query(SourceCard) if c.has_class("selected")] == [1]
+            assert view.has_focus and view.selected_citation == 1
+
+    run(scenario)
