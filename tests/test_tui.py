@@ -221,8 +221,8 @@ def test_new_conversation_switching_and_export(make_app, tmp_path):
 
     run(scenario)
     exported = next(tmp_path.glob("qa-*.md")).read_text(encoding="utf-8")
-    assert "## How far is Qaim from Baghdad\\?" in exported
-    assert "Qaim is about 320 kilometers west of Baghdad \\[1\\]\\." in exported
+    assert "## How far is Qaim from Baghdad?" in exported
+    assert "Qaim is about 320 kilometers west of Baghdad [1]." in exported  # readable as raw text too
     assert "- [1] " in exported and "  > " in exported and "320 kilomet" in exported
 
 
@@ -363,19 +363,23 @@ def test_copy_puts_the_answer_and_its_quoted_sources_on_the_clipboard_and_the_pa
 
 
 def test_export_shows_article_markup_as_text():
+    from markdown_it import MarkdownIt
+
     from qa import Answer, Citation, Passage
     from tui.conversations import Turn
     from tui.export import to_markdown
 
-    text = "See [the plan](http://evil.example) and ![x](http://img)\n- not a list"
+    text = "See [the plan](http://evil.example) and ![x](http://img) <b>bold</b>\n- not a list\n[1]: http://def"
     p = Passage(id="a:0", doc_id="a", title="[Title](http://t)", span=(0, 1), text=text, source="Outlet")
-    answer = Answer(question="q", text="It says *this* [1].", refused=False,
+    answer = Answer(question="q", text="- It says *this* [1].", refused=False,
                     citations=[Citation(n=1, passage=p, quote=text)], passages=[p])
     md = to_markdown("q", [Turn("q", answer)])
-    assert "](http" not in md.replace("\\]", "")  # no live link or image
-    assert "See \\[the plan\\]\\(http" in md and "\\!\\[x\\]" in md
-    assert "\n- not a list" not in md and "> See" in md  # the quote stays one line
-    assert "It says \\*this\\* \\[1\\]\\." in md
+    html = MarkdownIt("commonmark").render(md)
+    assert "<a " not in html and "<img" not in html and "<b>" not in html and "<em>" not in html
+    assert html.count("<li>") == 1  # the one source entry; the answer's "- " is not a list
+    assert "- It says" in html and "[the plan](http://evil.example)" in html  # shown as written
+    assert "\\- It says \\*this\\* [1]." in md  # markers stay readable in the file
+    assert "\n- not a list" not in md  # the quote stays one line
 
 
 def test_an_answer_that_lands_after_its_turn_was_cancelled_leaves_the_history(make_app):

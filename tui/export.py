@@ -10,15 +10,23 @@ from pathlib import Path
 
 from qa import Answer
 from tui.conversations import Turn
-from tui.widgets.answer import escape_markdown
 
 CANCELLED = "*(cancelled: the answer was stopped here)*"
 
 
+_MARKER = re.compile(r"\[(\d{1,3})\](?![(\[:])")
+_ACTIVE = re.compile(r"([\\`*_<>|~&\[\]])")  # what Markdown acts on inside a line
+_LINE_START = re.compile(r"^(?=[-+#>=])")  # a list, heading or quote at line start
+_ORDERED = re.compile(r"^(\d+)([.)])(?=\s|$)")  # "12. item": escape the dot, not the digits
+
+
 def _md_escape(text: str) -> str:
-    """Article and answer text as text: one line, every Markdown character escaped
-    (a "[x](url)" in an article must not become a link, a "- " not a list)."""
-    return escape_markdown(" ".join(text.split()))
+    """Article and answer text as text, on one line: the characters Markdown acts on are
+    escaped (a "[x](url)" in an article must not become a link, a "- " not a list), and
+    nothing else, so the file stays readable; a `[n]` marker is kept as written."""
+    parts = _MARKER.split(" ".join(text.split()))
+    out = "".join(f"[{part}]" if i % 2 else _ACTIVE.sub(r"\\\1", part) for i, part in enumerate(parts))
+    return _ORDERED.sub(r"\1\\\2", _LINE_START.sub("\\\\", out))
 
 
 def _answer(answer: Answer) -> list[str]:
