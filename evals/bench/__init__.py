@@ -1,0 +1,1 @@
+"""`qa bench`: how fast the pipeline is next to its raw parts and the llama-index baseline."""
