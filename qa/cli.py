@@ -198,6 +198,53 @@ def _start_model(assistant) -> None:
         assistant.start_model()
 
 
+@app.command("serve")
+def serve_cmd() -> None:
+    """Keep the embedded model running, so that `qa ask`, `qa chat` and scripts answer at once.
+
+    Starts the llama.cpp server on 127.0.0.1, has it read the fixed start of the answer
+    prompt, and announces it in the cache directory; every `qa` process of this user then
+    uses it instead of starting its own (which takes a few seconds and a cold prompt).
+    Prints the server's URL when it is ready. Ctrl+C (or SIGTERM) stops it.
+    """
+    import signal
+
+    from qa.assistant import Assistant
+    from qa.embedded import EmbeddedServer, announce, shared_server, withdraw
+    from qa.errors import ConfigError
+    from qa.runtime import adopt_server
+
+    settings = _settings()
+    if not settings.uses_embedded_llm:
+        raise ConfigError(
+            f"QA_LLM_BASE_URL is set ({settings.llm_base_url}): answers come from that endpoint, "
+            "there is no embedded model to serve; unset it to serve the embedded model"
+        )
+    if url := shared_server(settings):
+        raise QAError(f"a model server is already running at {url} (started by `qa serve`); use it or stop it first")
+    server = EmbeddedServer(settings, reuse_shared=False)
+    adopt_server(settings, server)
+
+    def stop(signum, frame):  # SIGTERM ends the wait below like Ctrl+C does
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        _start_model(Assistant(settings=settings))
+        err.print("Warming up the model (reading the fixed start of the prompt)…")
+        Assistant(settings=settings).warm_up()
+        announce(settings, server.base_url or "", server.pid or 0)
+        out.print(f"serving {server.base_url} (pid {server.pid}); Ctrl+C stops it", highlight=False)
+        sys.stdout.flush()
+        while True:
+            signal.pause()
+    except KeyboardInterrupt:
+        err.print("stopping the model server")
+    finally:
+        withdraw(settings)
+        server.stop()
+
+
 @app.command("status")
 def status_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
@@ -217,7 +264,7 @@ def status_cmd(
         "passages": store.count(),
         "embedding_model": MODEL_ID,
         "llm": model_name(settings),
-        "llm_endpoint": settings.llm_base_url or "embedded llama.cpp server (127.0.0.1)",
+        "llm_endpoint": settings.llm_base_url or _embedded_endpoint(settings),
     }
     if as_json:
         out.print_json(data={**info, "titles": {d.doc_id: d.title for d in docs.values()}})
@@ -227,6 +274,13 @@ def status_cmd(
     for d in sorted(docs.values(), key=lambda d: d.doc_id):
         copy = f", a copy of {d.dup_group}" if d.dup_group != d.doc_id else ""
         out.print(Text(f"  {d.doc_id}  {d.source or '-'} — {d.title} ({d.passages} passages{copy})"))
+
+
+def _embedded_endpoint(settings) -> str:
+    from qa.embedded import shared_server
+
+    url = shared_server(settings)
+    return f"the model server of `qa serve` at {url}" if url else "embedded llama.cpp server (127.0.0.1), started on demand"
 
 
 def _register_plugins() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import importlib.util
+import json
 import os
 import signal
 import socket
@@ -102,23 +103,93 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
 
 
 STOP_GRACE_S = 1.0
+SERVER_FILE = "server.json"
+
+
+def server_file(settings: Settings) -> Path:
+    """Where `qa serve` announces its server: beside the model, shared by every data dir."""
+    return settings.cache_dir / SERVER_FILE
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def shared_server(settings: Settings) -> str | None:
+    """The `/v1` URL of the model server that `qa serve` keeps running, if there is one
+    that answers now with our model; None otherwise (a stale file is removed)."""
+    path = server_file(settings)
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        url, pid = str(info["url"]), int(info["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not url.startswith("http://127.0.0.1:") or not _alive(pid):
+        path.unlink(missing_ok=True)
+        return None
+    try:
+        with urllib.request.urlopen(f"{url}/models", timeout=2) as r:
+            models = json.loads(r.read())
+    except (OSError, ValueError):
+        return None
+    if MODEL_NAME not in {m.get("id") for m in models.get("data", [])}:
+        return None
+    return url
+
+
+def announce(settings: Settings, url: str, server_pid: int) -> Path:
+    """Write the server file (atomically, readable by the user only)."""
+    path = server_file(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp-{os.getpid()}")
+    tmp.write_text(json.dumps({"url": url, "pid": server_pid, "owner": os.getpid(), "model": MODEL_NAME,
+                               "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}) + "\n", encoding="utf-8")
+    tmp.chmod(0o600)
+    os.replace(tmp, path)
+    return path
+
+
+def withdraw(settings: Settings) -> None:
+    """Remove the server file if it is ours."""
+    path = server_file(settings)
+    try:
+        if json.loads(path.read_text(encoding="utf-8")).get("owner") == os.getpid():
+            path.unlink()
+    except (OSError, ValueError):
+        pass
 
 
 class EmbeddedServer:
     """One llama.cpp server process for this Python process."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, reuse_shared: bool = True) -> None:
         self.settings = settings
         self.log_path = settings.log_dir / "llama-server.log"
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self.base_url: str | None = None
+        self.reuse_shared = reuse_shared
+        self.shared = False  # True: the server belongs to `qa serve`, not to this process
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
 
     def start(self, progress: Progress | None = None) -> str:
-        """Start the server (once) and return its `/v1` base URL."""
+        """Start the server (once) and return its `/v1` base URL; a server that `qa serve`
+        keeps running is used instead when there is one."""
         with self._lock:
             if self._proc is not None and self._proc.poll() is None and self.base_url:
                 return self.base_url
+            if self.reuse_shared and (url := shared_server(self.settings)):
+                self.base_url, self.shared = url, True
+                return url
             if importlib.util.find_spec("llama_cpp") is None:
                 raise ServerStartError(
                     "llama-cpp-python is not installed: run `pip install -e '.[embedded]'` "
@@ -180,7 +251,7 @@ class EmbeddedServer:
 
     def stop(self) -> None:
         proc, self._proc = self._proc, None
-        self.base_url = None
+        self.base_url, self.shared = None, False
         if proc is None or proc.poll() is not None:
             return
         proc.terminate()

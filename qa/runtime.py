@@ -30,12 +30,22 @@ def open_store(settings: Settings, model_id: str, *, rebuild: bool = False) -> S
     return Store(settings.chroma_dir, collection=settings.collection, model_id=model_id, rebuild=rebuild)
 
 
+def _server_key(settings: Settings) -> tuple:
+    return (settings.cache_dir, settings.log_dir, settings.server_threads, settings.server_context)
+
+
 def embedded_server(settings: Settings) -> EmbeddedServer:
-    key = (settings.cache_dir, settings.log_dir, settings.server_threads, settings.server_context)
+    key = _server_key(settings)
     with _servers_lock:
         if key not in _servers:
             _servers[key] = EmbeddedServer(settings)
         return _servers[key]
+
+
+def adopt_server(settings: Settings, server: EmbeddedServer) -> None:
+    """Make `server` the one this process uses for `settings` (`qa serve` owns its server)."""
+    with _servers_lock:
+        _servers[_server_key(settings)] = server
 
 
 def model_name(settings: Settings) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qa.citations import Claim, split_claims
 from qa.injection import neutralise
@@ -30,7 +31,12 @@ from qa.types import Passage
 
 MIN_COVERAGE = 0.5
 # Words that say where a claim comes from, not what it is ("according to another report").
-ATTRIBUTION = content_stems("another one other report reports reported source sources article articles outlet")
+ATTRIBUTION_WORDS = "another one other report reports reported source sources article articles outlet"
+
+
+@lru_cache(maxsize=1)
+def _attribution() -> frozenset[str]:  # stemming loads NLTK: not at import time
+    return frozenset(content_stems(ATTRIBUTION_WORDS))
 
 
 def _unknown_names(sentence_names: set[str], words: set[str]) -> set[str]:
@@ -64,7 +70,7 @@ def support(sentence: str, passage_text: str, given: str = "") -> Support:
     that only restates them supports nothing (coverage 0). Its numbers are not: they pick
     the event, and the passage must be about that one."""
     known = content_stems(given)
-    words = content_stems(sentence) - known - ATTRIBUTION
+    words = content_stems(sentence) - known - _attribution()
     passage_words = content_stems(passage_text)
     if words:
         coverage = len(words & passage_words) / len(words)

@@ -89,3 +89,35 @@ def test_eval_with_a_missing_thresholds_file_fails_before_starting_the_model(tmp
 def test_eval_judge_without_an_endpoint_says_what_to_set(tmp_path):
     proc = run("eval", "--judge", "--out", str(tmp_path / "out"), env={"QA_JUDGE_BASE_URL": ""})
     assert proc.returncode == 1 and "QA_JUDGE_BASE_URL" in proc.stderr and "Traceback" not in proc.stderr
+
+
+HEAVY = ("torch", "sentence_transformers", "transformers", "llama_cpp", "chromadb", "nltk", "openai", "textual",
+         "pydantic_settings", "qa.assistant")
+
+
+def test_help_loads_no_heavy_module():
+    """`qa --help` must stay instant: the models, the store and the UI load on first use."""
+    probe = (
+        "import sys\nsys.argv = ['qa', '--help']\nimport qa.cli\n"
+        "try:\n    qa.cli.main()\nexcept SystemExit:\n    pass\n"
+        f"print('loaded:' + ','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "serve" in proc.stdout and "bench" in proc.stdout
+    assert proc.stderr.strip().splitlines()[-1] == "loaded:"
+
+
+def test_the_package_names_still_import():
+    import qa
+
+    assert qa.Assistant.__name__ == "Assistant" and callable(qa.ask) and qa.QAError
+    assert set(qa.__all__) <= set(dir(qa))
+    with pytest.raises(AttributeError):
+        qa.nothing_here  # noqa: B018
+
+
+def test_serve_with_an_endpoint_set_says_there_is_nothing_to_serve():
+    proc = run("serve", env={"QA_LLM_BASE_URL": "http://127.0.0.1:9/v1"})
+    assert proc.returncode == 1
+    assert "there is no embedded model to serve" in proc.stderr and "Traceback" not in proc.stderr

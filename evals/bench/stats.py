@@ -6,13 +6,15 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 
+from evals.scoring import percentile
+
 
 def summary(values: Sequence[float], digits: int = 3) -> dict:
     """Median, min, max, p95 and count of `values` (empty: only the count)."""
     if not values:
         return {"n": 0}
     ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered) + 0.5) - 1))]
+    p95 = percentile(ordered, 95)
     return {
         "median": round(statistics.median(ordered), digits),
         "min": round(ordered[0], digits),
