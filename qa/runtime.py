@@ -23,7 +23,10 @@ _servers_lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def default_embedder() -> MiniLMEmbedder:
-    return MiniLMEmbedder()
+    """MiniLM, on ONNX Runtime from the cache directory's export when it can be had."""
+    from qa.settings import load_settings
+
+    return MiniLMEmbedder(onnx_dir=load_settings().cache_dir / "models")
 
 
 def open_store(settings: Settings, model_id: str, *, rebuild: bool = False) -> Store:

