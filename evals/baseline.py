@@ -85,6 +85,21 @@ class Baseline:
         )
         self.engine = CitationQueryEngine.from_args(index, llm=llm, node_postprocessors=[HideBookkeeping()])
 
+    @classmethod
+    def out_of_the_box(cls, folder, embedder: Embedder, llm) -> Baseline:
+        """llama-index with its defaults from the files on: SimpleDirectoryReader, its own
+        chunking (SentenceSplitter, 1024 tokens), an in-memory index, CitationQueryEngine.
+        What a user who "just uses llama-index" gets; `qa bench` times it too."""
+        from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
+        from llama_index.core.query_engine import CitationQueryEngine
+
+        self = cls.__new__(cls)
+        self.llm = llm
+        documents = SimpleDirectoryReader(str(folder)).load_data()
+        index = VectorStoreIndex.from_documents(documents, embed_model=QAEmbedding(embedder))
+        self.engine = CitationQueryEngine.from_args(index, llm=llm)
+        return self
+
     def answer(self, question: str, history: tuple[str, ...] = ()):
         """The llama-index `Response` (text in `.response`, passages in `.source_nodes`)."""
         if not history:

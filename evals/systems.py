@@ -62,15 +62,20 @@ class Ours:
 class LlamaIndexBaseline:
     name = "baseline"
 
-    def __init__(self, embedder, llm) -> None:
+    def __init__(self, embedder, llm, *, out_of_the_box_folder=None) -> None:
+        """Over our store's passages; with `out_of_the_box_folder`, over llama-index's own
+        reading and chunking of that folder's files instead (the store is then unused)."""
         self.embedder, self.llm = embedder, llm
+        self.folder = out_of_the_box_folder
         self._engines: dict[str, object] = {}
 
     def run(self, case: Case, store: Store) -> Outcome:
         from evals.baseline import Baseline
 
         engine = self._engines.get(store.collection_name)
-        if engine is None:
+        if engine is None and self.folder is not None:
+            engine = self._engines[store.collection_name] = Baseline.out_of_the_box(self.folder, self.embedder, self.llm)
+        elif engine is None:
             engine = self._engines[store.collection_name] = Baseline(store.collection, self.embedder, self.llm)
         started = time.perf_counter()
         response = engine.answer(case.question, case.history)

@@ -8,12 +8,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from qa.chunking import chunk_article
 from qa.dedup import Signature, duplicate_of
 from qa.embed import Embedder
 from qa.errors import IngestError
 from qa.loaders import find_files, load_article
-from qa.store import Store
+from qa.store import NewDocument, Store
 
 _REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 _BUNDLED_SEEDS = Path(__file__).resolve().parent / "_bundled" / "seeds"
@@ -66,15 +68,17 @@ class _Pending:
 
 
 def _write(pending: list[_Pending], store: Store, embedder: Embedder, report: IngestReport) -> None:
-    """Embed the pending documents' passages together, then store each document whole."""
+    """Embed the pending documents' passages together, then store them in one write."""
     if not pending:
         return
     vectors = embedder.encode([t for doc in pending for t in doc.texts])
-    offset = 0
+    ends = np.cumsum([len(doc.texts) for doc in pending])
+    store.put_documents([
+        NewDocument(doc.doc_id, doc.content_hash, doc.texts, vectors[end - len(doc.texts):end], doc.metadatas)
+        for doc, end in zip(pending, ends)
+    ])
     for doc in pending:
         n = len(doc.texts)
-        store.put_document(doc.doc_id, doc.content_hash, doc.texts, vectors[offset:offset + n], doc.metadatas)
-        offset += n
         if doc.replaces:
             report.updated += 1
         else:

@@ -43,6 +43,31 @@ class StoredDocument:
     dup_group: str = ""  # doc id of the first stored copy of the same story
 
 
+@dataclass(frozen=True)
+class NewDocument:
+    """A document's passages ready to be stored."""
+
+    doc_id: str
+    content_hash: str
+    texts: list[str]
+    embeddings: np.ndarray
+    metadatas: list[dict[str, Any]]
+
+
+def _whole_documents(docs: Sequence[NewDocument], limit: int) -> list[list[NewDocument]]:
+    """Consecutive groups of whole documents of at most `limit` passages (a longer
+    document alone)."""
+    groups: list[list[NewDocument]] = []
+    size = 0
+    for d in docs:
+        if not groups or size + len(d.texts) > limit:
+            groups.append([])
+            size = 0
+        groups[-1].append(d)
+        size += len(d.texts)
+    return groups
+
+
 def _meta_to_passage(pid: str, text: str, meta: dict[str, Any], score: float) -> Passage:
     return Passage(
         id=pid,
@@ -141,23 +166,29 @@ class Store:
         metadatas: Sequence[dict[str, Any]],
     ) -> None:
         """Store a document's passages, replacing any other version of it."""
-        ids = [f"{doc_id}:{content_hash[:12]}:{i}" for i in range(len(texts))]
-        for lo in range(0, len(ids), _BATCH):
-            hi = lo + _BATCH
-            self._call(
-                "write",
-                self._col.upsert,
-                ids=ids[lo:hi],
-                embeddings=embeddings[lo:hi],
-                documents=list(texts[lo:hi]),
-                metadatas=list(metadatas[lo:hi]),
-            )
+        self.put_documents([NewDocument(doc_id, content_hash, list(texts), embeddings, list(metadatas))])
+
+    def put_documents(self, docs: Sequence[NewDocument]) -> None:
+        """Store several documents' passages in as few writes as possible (one write per
+        document cost 25 ms, a third of ingest time for short articles), then delete every
+        other version of them. New passages go in before old ones go: an interrupted
+        write never leaves a document missing."""
+        if not docs:
+            return
+        # Each write holds whole documents, except a document longer than _BATCH (Chroma
+        # caps the size of one write), which goes in _BATCH passages at a time.
+        for group in _whole_documents(docs, _BATCH):
+            ids = [f"{d.doc_id}:{d.content_hash[:12]}:{i}" for d in group for i in range(len(d.texts))]
+            embeddings = np.concatenate([np.asarray(d.embeddings, dtype=np.float32) for d in group])
+            texts = [t for d in group for t in d.texts]
+            metadatas = [m for d in group for m in d.metadatas]
+            for lo in range(0, len(ids), _BATCH):
+                hi = lo + _BATCH
+                self._call("write", self._col.upsert, ids=ids[lo:hi], embeddings=embeddings[lo:hi],
+                           documents=texts[lo:hi], metadatas=metadatas[lo:hi])
         self._writes += 1
-        self._call(
-            "delete",
-            self._col.delete,
-            where={"$and": [{"doc_id": doc_id}, {"content_hash": {"$ne": content_hash}}]},
-        )
+        stale = [{"$and": [{"doc_id": d.doc_id}, {"content_hash": {"$ne": d.content_hash}}]} for d in docs]
+        self._call("delete", self._col.delete, where=stale[0] if len(stale) == 1 else {"$or": stale})
 
     def lexical_index(self):
         """A BM25 index of every passage, rebuilt when the store has changed: at once after

@@ -104,3 +104,14 @@ def test_the_baseline_prompt_carries_article_text_not_our_bookkeeping(settings, 
     prompt = llm.prompts[0]
     assert "Source 1:" in prompt and "Baghdad" in prompt
     assert "minhash" not in prompt and "content_hash" not in prompt
+
+
+def test_the_out_of_the_box_baseline_reads_and_chunks_the_files_itself(seeded_store, fake_embedder):
+    from qa.ingest import seeds_dir
+
+    baseline = LlamaIndexBaseline(fake_embedder, fake_index_llm("Qaim is 320 kilometers west of Baghdad [1]."),
+                                  out_of_the_box_folder=seeds_dir())
+    outcome = baseline.run(SEEDS_CASES[0], seeded_store)
+    assert outcome.text.startswith("Qaim is 320")
+    # its own 1024-token nodes, cut into 512-token citation chunks: far longer than our passages
+    assert outcome.passages and max(len(p) for p in outcome.passages) > 1000

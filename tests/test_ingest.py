@@ -74,3 +74,24 @@ def test_store_refuses_another_embedding_model(store, settings):
         Store(settings.chroma_dir, collection=settings.collection, model_id="other/model")
     rebuilt = Store(settings.chroma_dir, collection=settings.collection, model_id="other/model", rebuild=True)
     assert rebuilt.count() == 0
+
+
+def test_several_documents_are_written_together_and_replace_their_old_versions(store, fake_embedder):
+    import numpy as np
+
+    from qa.store import NewDocument, _whole_documents
+
+    def doc(doc_id: str, version: str, n: int) -> NewDocument:
+        texts = [f"{doc_id} {version} passage {i}" for i in range(n)]
+        metas = [{"doc_id": doc_id, "content_hash": version, "chunk": i, "n_chunks": n} for i in range(n)]
+        return NewDocument(doc_id, version, texts, fake_embedder.encode(texts), metas)
+
+    store.put_documents([doc("a", "old-a", 3), doc("b", "old-b", 2)])
+    store.put_documents([doc("a", "new-a", 2), doc("b", "new-b", 4), doc("c", "new-c", 1)])
+    got = store.collection.get(include=["metadatas"])
+    assert sorted((m["doc_id"], m["content_hash"]) for m in got["metadatas"]) == sorted(
+        [("a", "new-a")] * 2 + [("b", "new-b")] * 4 + [("c", "new-c")]
+    )
+    sizes = [[len(d.texts) for d in g] for g in _whole_documents([doc("x", "v", n) for n in (600, 300, 200, 1500, 5)], 1000)]
+    assert sizes == [[600, 300], [200], [1500], [5]]
+    assert np.all(np.isfinite(store.query(fake_embedder.encode(["a new-a"])[0], 3)[0].score))

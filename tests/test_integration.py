@@ -113,3 +113,50 @@ def test_instructions_inside_an_article_are_ignored(tmp_path, real_settings):
     answer = planted.ask("Who repaired the water station in Deir el-Zour?")
     assert "banana" not in answer.text.lower(), answer.text
     assert not answer.refused and "Red Crescent" in answer.text, answer.text
+
+
+def test_qa_serve_is_used_by_qa_ask_and_cleans_up(tmp_path):
+    """`qa serve` starts the model once; `qa ask` in another data dir answers through it
+    (it writes no server log of its own); SIGTERM stops it and removes its announcement."""
+    import select
+    import signal
+
+    from qa.embed import ONNX_FILE
+    from qa.embedded import MODEL_FILE, ensure_model
+
+    real_models = ensure_model(Settings().cache_dir).parent
+    models = tmp_path / "cache" / "models"
+    models.mkdir(parents=True)
+    for name in (MODEL_FILE, MODEL_FILE.replace(".gguf", ".sha256"), ONNX_FILE):
+        if (real_models / name).exists():
+            (models / name).symlink_to(real_models / name)
+    env = {**os.environ, "QA_CACHE_DIR": str(tmp_path / "cache"), "QA_DATA_DIR": str(tmp_path / "serve-data")}
+    serve = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve"], env=env, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        ready, _, _ = select.select([serve.stdout], [], [], 600)
+        assert ready, "qa serve did not get ready"
+        line = serve.stdout.readline()
+        assert line.startswith("serving http://127.0.0.1:"), (line, serve.stderr.read() if serve.poll() else "")
+        info = json.loads((tmp_path / "cache" / "server.json").read_text())
+
+        ask_env = {**env, "QA_DATA_DIR": str(tmp_path / "ask-data")}
+        proc = subprocess.run([sys.executable, "-m", "qa.cli", "ask", "--json", "How far is Qaim from Baghdad?"],
+                              capture_output=True, text=True, env=ask_env, timeout=900)
+        assert proc.returncode == 0, proc.stderr
+        assert "320" in json.loads(proc.stdout)["answer"]
+        assert not (tmp_path / "ask-data" / "logs" / "llama-server.log").exists()
+
+        status = subprocess.run([sys.executable, "-m", "qa.cli", "status", "--json"], capture_output=True,
+                                text=True, env=ask_env, timeout=300)
+        assert info["url"] in json.loads(status.stdout)["llm_endpoint"]
+        again = subprocess.run([sys.executable, "-m", "qa.cli", "serve"], capture_output=True, text=True,
+                               env=env, timeout=300)
+        assert again.returncode == 1 and "already running" in again.stderr
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        code = serve.wait(timeout=60)
+    assert code == 0
+    assert not (tmp_path / "cache" / "server.json").exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(info["pid"], 0)

@@ -95,7 +95,7 @@ def bench_cmd(
                                                       max(1, runs - 1), _say)
         if Section.cold in chosen:
             serve = "serve" in _commands()
-            result["cold_start"] = s.bench_cold_start(asked[0], settings.data_dir, runs, _say, serve=serve)
+            result["cold_start"] = s.bench_cold_start(asked, settings.data_dir, runs, _say, serve=serve)
         if Section.tui in chosen:
             result["tui"] = s.bench_tui_memory(asked[0], settings.data_dir, _say)
     finally:
