@@ -38,12 +38,14 @@ class IngestReport:
     passages: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     near_duplicates: list[tuple[str, str]] = field(default_factory=list)  # (doc id, copy of doc id)
+    repaired: int = 0  # versions of documents left by an interrupted ingest, removed
 
     def summary(self) -> str:
         return (
             f"{self.files} files: {self.added} added, {self.updated} updated, "
             f"{self.skipped} unchanged, {len(self.failed)} failed; {self.passages} passages written"
             + (f"; {len(self.near_duplicates)} near-duplicate articles grouped" if self.near_duplicates else "")
+            + (f"; finished an interrupted ingest ({self.repaired} partial versions removed)" if self.repaired else "")
         )
 
 
@@ -96,9 +98,17 @@ def ingest(
     chunk_overlap: int = 0,
     progress: IngestProgress | None = None,
 ) -> IngestReport:
-    """Add new files, replace changed ones, skip unchanged ones. Never raises for one bad file."""
+    """Add new files, replace changed ones, skip unchanged ones. Never raises for one bad file.
+
+    Raises StoreError at once when another ingest is writing to the same store."""
     files = find_files(list(paths))
+    with store.writer():
+        return _ingest(files, store, embedder, chunk_size, chunk_overlap, progress)
+
+
+def _ingest(files, store, embedder, chunk_size, chunk_overlap, progress) -> IngestReport:
     report = IngestReport(files=len(files))
+    report.repaired = store.repair()  # what a killed ingest left behind
     stored = store.documents()
     known_hashes = {d.content_hash for d in stored.values()}
     paths_by_id = {d.doc_id: d.path for d in stored.values()}

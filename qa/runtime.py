@@ -30,7 +30,8 @@ def default_embedder() -> MiniLMEmbedder:
 
 
 def open_store(settings: Settings, model_id: str, *, rebuild: bool = False) -> Store:
-    return Store(settings.chroma_dir, collection=settings.collection, model_id=model_id, rebuild=rebuild)
+    return Store(settings.chroma_dir, collection=settings.collection, model_id=model_id, rebuild=rebuild,
+                 host=settings.chroma_host, port=settings.chroma_port)
 
 
 def _server_key(settings: Settings) -> tuple:

@@ -45,6 +45,13 @@ class Settings(BaseSettings):
         description="Name of the Chroma collection (3-512 letters, digits, `.`, `_` or `-`).",
     )
 
+    chroma_host: str | None = Field(
+        default=None,
+        description="Host of a Chroma server (`chroma run`) to keep the passages in. Unset: an "
+        "embedded store in the data dir.",
+    )
+    chroma_port: int = Field(default=8000, ge=1, le=65535, description="Port of the Chroma server.")
+
     llm_base_url: str | None = Field(
         default=None,
         description="OpenAI-compatible endpoint (e.g. `http://localhost:11434/v1`). "
@@ -109,7 +116,7 @@ class Settings(BaseSettings):
         default=None, description="`qa eval` only: the judge's API key (falls back to the LLM's). Never printed."
     )
 
-    @field_validator("llm_base_url", "llm_model", "llm_api_key", "judge_base_url", "judge_model",
+    @field_validator("chroma_host", "llm_base_url", "llm_model", "llm_api_key", "judge_base_url", "judge_model",
                      "judge_api_key", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
@@ -126,6 +133,11 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def store_location(self) -> str:
+        """Where the passages are kept, for display."""
+        return f"chroma server http://{self.chroma_host}:{self.chroma_port}" if self.chroma_host else str(self.chroma_dir)
 
     @property
     def log_dir(self) -> Path:

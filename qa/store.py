@@ -1,14 +1,32 @@
 """The Chroma store of passages: one collection, cosine space, our own embeddings.
 
 The collection's metadata records the embedding model; opening it with another model is
-an error that tells the user to rebuild. A document is replaced by adding its new
-passages first and deleting the old ones after, so an interrupted write never leaves a
-document missing.
+an error that tells the user to rebuild. The store is embedded (a folder) or a Chroma
+server (`chroma run`) when a host is given; the code is the same.
+
+Interrupted writes (a killed `qa ingest`) never leave a document missing, half in or
+twice in:
+- A document is replaced by adding its new passages first and deleting the old ones
+  after, so it is never missing.
+- Its first passage carries the document's record (content hash, signature) and is
+  written in the last write of the document, so a document is known (and skipped by the
+  next ingest) only once all of it is in. One upsert is one SQLite transaction in Chroma,
+  and a write holds whole documents unless one is longer than a write.
+- `repair()`, run before every ingest, deletes what a killed run left: an older version
+  of a document whose new one is complete, and passages of a long document whose first
+  passage never arrived.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
+import os
+import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,8 +104,18 @@ def _meta_to_passage(pid: str, text: str, meta: dict[str, Any], score: float) ->
 class Store:
     """Passages of articles in a Chroma collection (embedded client by default)."""
 
-    def __init__(self, path: Path, *, collection: str, model_id: str, rebuild: bool = False) -> None:
-        self.path = path
+    def __init__(
+        self,
+        path: Path | None,
+        *,
+        collection: str,
+        model_id: str,
+        rebuild: bool = False,
+        host: str | None = None,
+        port: int = 8000,
+    ) -> None:
+        """An embedded store in the folder `path`, or the Chroma server at `host`:`port`."""
+        self.path = f"the Chroma server at {host}:{port}" if host else path
         self.model_id = model_id
         self.collection_name = collection
         self._writes = 0
@@ -96,19 +124,30 @@ class Store:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
 
-            path.mkdir(parents=True, exist_ok=True)
-            self._client = chromadb.PersistentClient(
-                path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
-            )
+            chroma_settings = ChromaSettings(anonymized_telemetry=False)
+            if host:
+                self._client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+            else:
+                assert path is not None
+                path.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
             if rebuild and collection in {c.name for c in self._client.list_collections()}:
-                self._client.delete_collection(collection)
+                with self.writer():  # never under a running ingest
+                    self._client.delete_collection(collection)
             self._col = self._client.get_or_create_collection(
                 collection,
                 metadata={"embedding_model": model_id, "schema": SCHEMA_VERSION},
                 configuration={"hnsw": {"space": "cosine"}},
                 embedding_function=None,
             )
+        except StoreError:
+            raise
         except Exception as exc:  # chromadb raises many types for a bad or locked store
+            if host:
+                raise StoreError(
+                    f"cannot use the Chroma server at {host}:{port} ({type(exc).__name__}: {str(exc)[:120]}); "
+                    "is `chroma run` running there? (check QA_CHROMA_HOST and QA_CHROMA_PORT)"
+                ) from exc
             raise StoreError(
                 f"cannot open the store at {path} ({type(exc).__name__}: {str(exc)[:120]}); "
                 "if it is damaged, move it aside and run `qa ingest` again"
@@ -116,9 +155,37 @@ class Store:
         stored = (self._col.metadata or {}).get("embedding_model")
         if stored != model_id:
             raise EmbeddingMismatchError(
-                f"the store at {path} was built with the embedding model {stored!r}, not {model_id!r}: "
+                f"the store at {self.path} was built with the embedding model {stored!r}, not {model_id!r}: "
                 "run `qa ingest --rebuild` to re-embed the articles"
             )
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[None]:
+        """Hold the right to write (one `qa ingest` at a time per store; questions go on).
+
+        An advisory lock on a file next to the store (for a Chroma server, a file in the
+        temp dir named after it: it covers writers on this machine only). The lock dies
+        with its process, so a killed ingest never leaves it held."""
+        if isinstance(self.path, Path):
+            lock_path = self.path / "qa-ingest.lock"
+        else:
+            key = hashlib.sha1(f"{self.path}/{self.collection_name}".encode()).hexdigest()[:16]
+            lock_path = Path(tempfile.gettempdir()) / f"qa-news-{os.getuid()}-{key}.lock"
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
+                raise StoreError(
+                    f"another ingest (pid {holder}) is writing to the store at {self.path}; "
+                    "wait for it to finish and run this again"
+                ) from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     def _call(self, what: str, fn, *args, **kwargs):
         try:
@@ -141,8 +208,13 @@ class Store:
 
     def documents(self) -> dict[str, StoredDocument]:
         """Every stored document, from the metadata of its first passage."""
+        return {doc_id: versions[-1] for doc_id, versions in self._versions().items()}
+
+    def _versions(self) -> dict[str, list[StoredDocument]]:
+        """Every stored version of every document, oldest first (more than one only after
+        an interrupted replacement)."""
         got = self._call("read", self._col.get, where={"chunk": 0}, include=["metadatas"])
-        docs: dict[str, StoredDocument] = {}
+        versions: dict[str, list[tuple[float, StoredDocument]]] = defaultdict(list)
         for meta in got["metadatas"] or []:
             doc = StoredDocument(
                 doc_id=str(meta["doc_id"]),
@@ -154,8 +226,30 @@ class Store:
                 signature=str(meta.get("minhash", "")),
                 dup_group=str(meta.get("dup_group", "") or meta["doc_id"]),
             )
-            docs[doc.doc_id] = doc
-        return docs
+            versions[doc.doc_id].append((float(meta.get("written_at", 0.0)), doc))
+        return {d: [doc for _, doc in sorted(v, key=lambda x: x[0])] for d, v in versions.items()}
+
+    def repair(self) -> int:
+        """Delete what an interrupted write left behind; return how many versions of
+        documents were removed. (Chroma has no multi-write transaction, so this is ours.)"""
+        removed = 0
+        for doc_id, versions in self._versions().items():
+            for old in versions[:-1]:  # the newest version is complete: its first passage came last
+                self._call("delete", self._col.delete,
+                           where={"$and": [{"doc_id": doc_id}, {"content_hash": old.content_hash}]})
+                removed += 1
+        # Only a document longer than one write can be partly in: its passages without
+        # their first passage (the document's record) are the rest of an unfinished write.
+        long_docs = self._call("read", self._col.get, where={"n_chunks": {"$gt": _BATCH}}, include=["metadatas"])
+        complete = {(d.doc_id, d.content_hash) for v in self._versions().values() for d in v}
+        partial = {(str(m["doc_id"]), str(m["content_hash"])) for m in long_docs["metadatas"] or []} - complete
+        for doc_id, content_hash in partial:
+            self._call("delete", self._col.delete,
+                       where={"$and": [{"doc_id": doc_id}, {"content_hash": content_hash}]})
+            removed += 1
+        if removed:
+            self._writes += 1
+        return removed
 
     def put_document(
         self,
@@ -177,11 +271,16 @@ class Store:
             return
         # Each write holds whole documents, except a document longer than _BATCH (Chroma
         # caps the size of one write), which goes in _BATCH passages at a time.
+        written_at = time.time()
         for group in _whole_documents(docs, _BATCH):
             ids = [f"{d.doc_id}:{d.content_hash[:12]}:{i}" for d in group for i in range(len(d.texts))]
             embeddings = np.concatenate([np.asarray(d.embeddings, dtype=np.float32) for d in group])
             texts = [t for d in group for t in d.texts]
-            metadatas = [m for d in group for m in d.metadatas]
+            metadatas = [{**m, "written_at": written_at} for d in group for m in d.metadatas]
+            # first passages (the documents' records) last: see the module's docstring
+            order = sorted(range(len(ids)), key=lambda i: metadatas[i].get("chunk") == 0)
+            ids, texts, metadatas = [ids[i] for i in order], [texts[i] for i in order], [metadatas[i] for i in order]
+            embeddings = embeddings[order]
             for lo in range(0, len(ids), _BATCH):
                 hi = lo + _BATCH
                 self._call("write", self._col.upsert, ids=ids[lo:hi], embeddings=embeddings[lo:hi],
