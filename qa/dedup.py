@@ -91,11 +91,53 @@ class Signature:
         return min(1.0, shared / min(self.size, other.size))
 
 
+def _containments(signature: Signature, mins: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """`Signature.containment` against many signatures at once (rows of `mins`)."""
+    jaccard = np.mean(mins == signature.mins, axis=1)
+    shared = jaccard * (signature.size + sizes) / (1 + jaccard)
+    smaller = np.minimum(signature.size, sizes)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = np.where((smaller > 0) & (signature.size > 0), shared / np.maximum(smaller, 1), 0.0)
+    return np.minimum(score, 1.0)
+
+
 def duplicate_of(signature: Signature, stored: dict[str, Signature]) -> str | None:
     """The stored document this one is a near-duplicate of (the closest), if any."""
-    best, best_score = None, DOC_CONTAINMENT
+    index = SignatureIndex()
     for doc_id, other in stored.items():
-        score = signature.containment(other)
-        if score >= best_score:
-            best, best_score = doc_id, score
-    return best
+        index.add(doc_id, other)
+    return index.duplicate_of(signature)
+
+
+class SignatureIndex:
+    """The signatures of a store's documents, compared with a new one in one numpy step
+    (one by one, ingesting 10,000 files took minutes: every file against every other)."""
+
+    def __init__(self) -> None:
+        self._ids: list[str] = []
+        self._row: dict[str, int] = {}
+        self._mins = np.zeros((64, N_PERM), dtype=np.uint32)
+        self._sizes = np.zeros(64, dtype=np.float64)
+
+    def add(self, doc_id: str, signature: Signature) -> None:
+        """Add (or replace) the signature of `doc_id`."""
+        row = self._row.get(doc_id)
+        if row is None:
+            row = len(self._ids)
+            if row == len(self._sizes):  # grow by doubling
+                self._mins = np.concatenate([self._mins, np.zeros_like(self._mins)])
+                self._sizes = np.concatenate([self._sizes, np.zeros_like(self._sizes)])
+            self._ids.append(doc_id)
+            self._row[doc_id] = row
+        self._mins[row], self._sizes[row] = signature.mins, signature.size
+
+    def duplicate_of(self, signature: Signature, *, exclude: str | None = None) -> str | None:
+        """The document `signature` is a near-duplicate of (the closest, first on a tie)."""
+        n = len(self._ids)
+        if not n:
+            return None
+        scores = _containments(signature, self._mins[:n], self._sizes[:n])
+        if exclude in self._row:
+            scores[self._row[exclude]] = -1.0
+        best = int(np.argmax(scores))
+        return self._ids[best] if scores[best] >= DOC_CONTAINMENT else None

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.chunking import chunk_article
-from qa.dedup import Signature, duplicate_of
+from qa.dedup import Signature, SignatureIndex
 from qa.embed import Embedder
 from qa.errors import IngestError
 from qa.loaders import find_files, load_article
@@ -113,7 +113,10 @@ def _ingest(files, store, embedder, chunk_size, chunk_overlap, progress) -> Inge
     known_hashes = {d.content_hash for d in stored.values()}
     paths_by_id = {d.doc_id: d.path for d in stored.values()}
     # near-duplicate detection (qa.dedup): signatures and groups of the stored articles
-    signatures = {d.doc_id: sig for d in stored.values() if (sig := Signature.loads(d.signature))}
+    signatures = SignatureIndex()
+    for d in stored.values():
+        if sig := Signature.loads(d.signature):
+            signatures.add(d.doc_id, sig)
     groups = {d.doc_id: d.dup_group for d in stored.values()}
     pending: list[_Pending] = []
     for done, path in enumerate(files):
@@ -131,8 +134,7 @@ def _ingest(files, store, embedder, chunk_size, chunk_overlap, progress) -> Inge
         if paths_by_id.get(doc_id, str(path)) != str(path):
             doc_id = f"{doc_id}-{hashlib.sha1(str(path).encode()).hexdigest()[:6]}"
         signature = Signature.of(article.text)
-        others = {d: sig for d, sig in signatures.items() if d != doc_id}
-        twin = duplicate_of(signature, others)
+        twin = signatures.duplicate_of(signature, exclude=doc_id)
         group = groups.get(twin, twin) if twin else doc_id
         if twin:
             report.near_duplicates.append((doc_id, twin))
@@ -158,7 +160,8 @@ def _ingest(files, store, embedder, chunk_size, chunk_overlap, progress) -> Inge
                                 replaces=doc_id in stored))
         known_hashes.add(article.content_hash)
         paths_by_id[doc_id] = str(path)
-        signatures[doc_id], groups[doc_id] = signature, group
+        signatures.add(doc_id, signature)
+        groups[doc_id] = group
         if sum(len(p.texts) for p in pending) >= EMBED_BATCH:
             _write(pending, store, embedder, report)
     _write(pending, store, embedder, report)

@@ -32,10 +32,15 @@ class Article:
 
 
 def find_files(paths: list[Path]) -> list[Path]:
-    """Article files under `paths` (files or folders, searched recursively), sorted."""
+    """Article files under `paths` (files or folders, searched recursively), sorted.
+
+    Symbolic links to folders inside a folder are not followed (`Path.rglob` in 3.11), so
+    a link loop cannot make the walk endless; links to files are read."""
     found: set[Path] = set()
     for path in paths:
         if not path.exists():
+            if path.is_symlink():
+                raise InputError(f"{path}: a broken symbolic link or a symlink loop")
             raise InputError(f"{path}: no such file or folder")
         if path.is_file():
             found.add(path.resolve())
@@ -56,13 +61,19 @@ def _read_text(path: Path) -> str:
     if b"\x00" in data[:8192]:
         raise IngestError(f"{path}: binary file, not an article")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Old news archives are often cp1252; refuse only what decodes as neither.
         try:
-            return data.decode("cp1252")
+            text = data.decode("cp1252")
         except UnicodeDecodeError as exc:
-            raise IngestError(f"{path}: not UTF-8 text") from exc
+            raise IngestError(f"{path}: not UTF-8 text (nor Windows-1252); convert it to UTF-8") from exc
+    # Binary data without NUL bytes (compressed, images) decodes as cp1252 with control
+    # characters all over it; text has next to none.
+    controls = sum(1 for ch in text[:65536] if ch < " " and ch not in "\t\n\r\f\v")
+    if controls > max(8, len(text[:65536]) // 100):
+        raise IngestError(f"{path}: binary file, not an article")
+    return text
 
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(?P<body>.*?)\n---\s*\n", re.DOTALL)

@@ -144,6 +144,15 @@ class Settings(BaseSettings):
         return self.data_dir / "logs"
 
 
+def private_dir(path: Path) -> Path:
+    """Create `path` (and parents) readable by the user only; tighten it if it exists. The
+    data dir holds the user's articles, questions and logs."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
 def load_settings() -> Settings:
     """Settings from the environment, with a bad value as a one-line `QAError`."""
     from pydantic import ValidationError
