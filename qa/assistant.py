@@ -25,7 +25,8 @@ from qa.types import Answer, Delta, Sources, Timings
 log = logging.getLogger("qa")
 
 Event = Sources | Delta | Answer
-HISTORY_TURNS = 2
+HISTORY_TURNS = 2  # earlier turns given to the model
+HISTORY_KEPT = 16  # answers kept in memory (a long chat must not grow without bound)
 
 
 def check_question(question: str, settings: Settings) -> str:
@@ -62,6 +63,7 @@ class Assistant:
         self.history: list[Answer] = []
         self._warm = False
         self._start_lock = threading.Lock()
+        self._corpus_lock = threading.Lock()
         prompts.check_all()
 
     @property
@@ -86,13 +88,15 @@ class Assistant:
 
     @property
     def model_not_started(self) -> bool:
-        return self._llm is None
+        """No chat model yet, or the embedded server it used has stopped (a `qa serve` that
+        was stopped): `start_model` then starts one again."""
+        return self._llm is None or getattr(self._llm, "stopped", False) is True
 
     def start_model(self, progress: Progress | None = None) -> ChatModel:
         """Build the chat model now (starting the embedded server), reporting assembly progress.
         Safe to call from several threads: the model is built once."""
         with self._start_lock:
-            if self._llm is None:
+            if self.model_not_started:
                 from qa.runtime import make_llm
 
                 self._llm = make_llm(self.settings, progress)
@@ -136,6 +140,12 @@ class Assistant:
         """Ingest the bundled seed articles when the store is empty: the report if it did."""
         if self.store.count() > 0:
             return None
+        with self._corpus_lock:  # threads asking at once on an empty store: one ingest
+            if self.store.count() > 0:
+                return None
+            return self._ingest_seeds(progress)
+
+    def _ingest_seeds(self, progress: IngestProgress | None) -> IngestReport:
         log.info("the store is empty: ingesting the bundled seed articles from %s", seeds_dir())
         return self._ingest([seeds_dir()], progress)
 
@@ -157,8 +167,16 @@ class Assistant:
             query, store=self.store, embedder=self.embedder, k=self.settings.top_k, min_score=self.settings.min_score
         )
 
-    def stream(self, question: str) -> Iterator[Event]:
-        """Yield `Sources` (the passages) first, then `Delta`s of text, then the `Answer`."""
+    def _remember(self, answer: Answer, standalone: bool) -> None:
+        if not standalone:
+            self.history.append(answer)
+            del self.history[:-HISTORY_KEPT]
+
+    def stream(self, question: str, *, standalone: bool = False) -> Iterator[Event]:
+        """Yield `Sources` (the passages) first, then `Delta`s of text, then the `Answer`.
+
+        A question is a follow-up of the conversation so far; a `standalone` one neither
+        reads nor extends it, so several threads can ask through one `Assistant` at once."""
         question = check_question(question, self.settings)
         self.ensure_corpus()
         if not self._warm:  # load the embedding model outside the timings
@@ -167,17 +185,18 @@ class Assistant:
         model_start_ms = condense_ms = 0.0
         search = question
         turns: list[tuple[str, str]] = []
-        if self.history:  # a follow-up: the model makes it a standalone query first
+        history = [] if standalone else list(self.history[-HISTORY_TURNS:])
+        if history:  # a follow-up: the model makes it a standalone query first
             model_started = time.perf_counter()
             llm = self.llm
             model_start_ms = (time.perf_counter() - model_started) * 1000
             condensing = time.perf_counter()
-            turns = [(a.question, a.text) for a in self.history[-HISTORY_TURNS:]]
+            turns = [(a.question, a.text) for a in history]
             search = condense(question, turns, llm)
             condense_ms = (time.perf_counter() - condensing) * 1000
         started = time.perf_counter()
         found = self._retrieve(search)
-        if not found.relevant and self.history:
+        if not found.relevant and history:
             # The condensed query can lose the referent ("Who made that accusation?"): search
             # the follow-up with the previous question before refusing.
             with_previous = fallback(question, turns)
@@ -195,14 +214,14 @@ class Assistant:
                         model_start_ms=model_start_ms),
             )
             final = final.model_copy(update={"search_query": search})
-            self.history.append(final)
+            self._remember(final, standalone)
             yield final
             return
         model_started = time.perf_counter()
         llm = self.llm  # starts the embedded server on first use
         model_start_ms += (time.perf_counter() - model_started) * 1000
-        history = [(a.question, a.text) for a in self.history[-HISTORY_TURNS:] if not a.refused]
-        messages = answering.build_messages(question, passages, history)
+        earlier = [(a.question, a.text) for a in history if not a.refused]
+        messages = answering.build_messages(question, passages, earlier)
         first_token_ms: float | None = None
         parts: list[str] = []
         # Time spent by the caller between our events (printing, starting the model) is
@@ -229,13 +248,13 @@ class Assistant:
         )
         final = answering.finish(question, reply, passages, timings)
         final = final.model_copy(update={"search_query": search})
-        self.history.append(final)
+        self._remember(final, standalone)
         yield final
 
-    def ask(self, question: str) -> Answer:
-        """Answer `question` (a follow-up of the earlier ones) and return the `Answer`."""
+    def ask(self, question: str, *, standalone: bool = False) -> Answer:
+        """Answer `question` (a follow-up of the earlier ones unless `standalone`)."""
         result: Answer | None = None
-        for event in self.stream(question):
+        for event in self.stream(question, standalone=standalone):
             if isinstance(event, Answer):
                 result = event
         assert result is not None

@@ -23,7 +23,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from qa.errors import ConfigError, ServerStartError
+from qa.errors import ConfigError, LLMError, ServerStartError
+from qa.llm import OpenAIChat
 from qa.settings import Settings
 
 MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
@@ -190,41 +191,48 @@ class EmbeddedServer:
             if self.reuse_shared and (url := shared_server(self.settings)):
                 self.base_url, self.shared = url, True
                 return url
-            if importlib.util.find_spec("llama_cpp") is None:
-                raise ServerStartError(
-                    "llama-cpp-python is not installed: run `pip install -e '.[embedded]'` "
-                    "(see README) or set QA_LLM_BASE_URL to another endpoint"
-                )
-            model = ensure_model(self.settings.cache_dir, progress)
-            port = _free_port()
-            self.settings.log_dir.mkdir(parents=True, exist_ok=True)
-            cmd = [
-                sys.executable, "-m", "llama_cpp.server",
-                "--model", str(model),
-                "--model_alias", MODEL_NAME,
-                "--host", "127.0.0.1",
-                "--port", str(port),
-                "--n_ctx", str(self.settings.server_context),
-                "--n_threads", str(self.settings.server_threads),
-                "--n_threads_batch", str(self.settings.server_threads),
-                "--verbose", "False",
-            ]
-            log = self.log_path.open("ab")
-            log.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd)}\n".encode())
-            log.flush()
-            self._proc = subprocess.Popen(
-                cmd,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            return self._launch(progress)
+
+    def _launch(self, progress: Progress | None) -> str:
+        """Start our own llama.cpp server (the lock held); its `/v1` URL once it answers."""
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise ServerStartError(
+                "llama-cpp-python is not installed: run `pip install -e '.[embedded]'` "
+                "(see README) or set QA_LLM_BASE_URL to another endpoint"
             )
-            log.close()
-            atexit.register(self.stop)
-            url = f"http://127.0.0.1:{port}/v1"
-            self._wait_ready(url)
-            self.base_url = url
-            return url
+        model = ensure_model(self.settings.cache_dir, progress)
+        port = _free_port()
+        self.settings.log_dir.mkdir(parents=True, exist_ok=True)
+        cmd = [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(model),
+            "--model_alias", MODEL_NAME,
+            "--host", "127.0.0.1",
+            "--port", str(port),
+            "--n_ctx", str(self.settings.server_context),
+            "--n_threads", str(self.settings.server_threads),
+            "--n_threads_batch", str(self.settings.server_threads),
+            "--verbose", "False",
+            # By default a new request cuts the running answer short (it ends as if done):
+            # questions from the chat and a script at once must each get their whole answer.
+            "--interrupt_requests", "False",
+        ]
+        log = self.log_path.open("ab")
+        log.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd)}\n".encode())
+        log.flush()
+        self._proc = subprocess.Popen(
+            cmd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+        log.close()
+        atexit.register(self.stop)
+        url = f"http://127.0.0.1:{port}/v1"
+        self._wait_ready(url)
+        self.base_url = url
+        return url
 
     def _wait_ready(self, url: str) -> None:
         deadline = time.monotonic() + self.settings.server_start_timeout
@@ -249,6 +257,21 @@ class EmbeddedServer:
             f"(QA_SERVER_START_TIMEOUT); see its log: {self.log_path}"
         )
 
+    def lost(self, url: str) -> bool:
+        """After a request to `url` could not connect or was cut off: whether the server
+        there has stopped. A stopped server is forgotten, so that the next `start()` finds
+        a new `qa serve` or starts our own."""
+        with self._lock:
+            if url != self.base_url:  # forgotten already (by another request)
+                return True
+            if self.shared:
+                gone = shared_server(self.settings) != url
+            else:
+                gone = self._proc is None or self._proc.poll() is not None
+            if gone:
+                self.base_url, self.shared = None, False
+            return gone
+
     def stop(self) -> None:
         proc, self._proc = self._proc, None
         self.base_url, self.shared = None, False
@@ -262,6 +285,35 @@ class EmbeddedServer:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+class EmbeddedChat(OpenAIChat):
+    """The chat model of an `EmbeddedServer`: when the server stops (`qa serve` was stopped,
+    or ours crashed), says so and sets `stopped`, and the `Assistant` then builds a new chat
+    model, which starts a server again, for the next question."""
+
+    def __init__(self, server: EmbeddedServer, *, base_url: str, model: str, timeout: float) -> None:
+        # Not retried: the server is on this machine, and one that is down does not come
+        # back by itself (the next question starts a new one).
+        super().__init__(base_url=base_url, model=model, api_key=None, timeout=timeout, retries=0)
+        self.server = server
+        self.shared = server.shared
+        self.stopped = False
+
+    def _connection_error(self, *, midway: bool, tries: int = 1) -> LLMError:
+        where = " in the middle of the answer" if midway else ""
+        if not self.server.lost(self.base_url):
+            return LLMError(f"lost the connection to the embedded model server at {self.base_url}{where}; ask again")
+        self.stopped = True
+        if self.shared:
+            return LLMError(
+                f"the model server of `qa serve` at {self.base_url} stopped{where} (was `qa serve` stopped?); "
+                "ask again to start a new one"
+            )
+        return LLMError(
+            f"the embedded model server at {self.base_url} stopped{where} (see its log: {self.server.log_path}); "
+            "ask again to start a new one"
+        )
 
 
 if __name__ == "__main__":  # `python -m qa.embedded`: assemble the model now (install step)

@@ -10,9 +10,9 @@ import threading
 from functools import lru_cache
 
 from qa.embed import MiniLMEmbedder
-from qa.embedded import MODEL_NAME, EmbeddedServer, Progress
+from qa.embedded import MODEL_NAME, EmbeddedChat, EmbeddedServer, Progress
 from qa.llm import ChatModel, OpenAIChat
-from qa.settings import Settings
+from qa.settings import Settings, private_dir
 from qa.store import Store
 
 DEFAULT_REMOTE_MODEL = "gpt-4o-mini"
@@ -30,6 +30,7 @@ def default_embedder() -> MiniLMEmbedder:
 
 
 def open_store(settings: Settings, model_id: str, *, rebuild: bool = False) -> Store:
+    private_dir(settings.data_dir)
     return Store(settings.chroma_dir, collection=settings.collection, model_id=model_id, rebuild=rebuild,
                  host=settings.chroma_host, port=settings.chroma_port)
 
@@ -58,16 +59,20 @@ def model_name(settings: Settings) -> str:
 
 
 def make_llm(settings: Settings, progress: Progress | None = None) -> ChatModel:
-    """The configured endpoint, or the embedded llama.cpp server (started now if needed)."""
+    """The configured endpoint, or the embedded llama.cpp server (started now if needed).
+
+    A remote endpoint gets 2 retries with backoff (0.5 s, then 1 s) for a refused or reset
+    connection and HTTP 408/409/429/5xx, only before the answer starts streaming; the
+    embedded server none (see `EmbeddedChat`: when it stopped, the next question starts one).
+    """
     if settings.uses_embedded_llm:
-        url = embedded_server(settings).start(progress)
-        return OpenAIChat(
-            base_url=url, model=settings.llm_model or MODEL_NAME, api_key=None,
-            timeout=settings.llm_timeout, max_retries=0,
-        )
+        server = embedded_server(settings)
+        url = server.start(progress)
+        return EmbeddedChat(server, base_url=url, model=settings.llm_model or MODEL_NAME, timeout=settings.llm_timeout)
     return OpenAIChat(
         base_url=settings.llm_base_url or "",
         model=settings.llm_model or DEFAULT_REMOTE_MODEL,
         api_key=settings.api_key,
         timeout=settings.llm_timeout,
+        retries=2,
     )

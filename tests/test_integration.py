@@ -50,6 +50,27 @@ def test_answers_state_the_fact_and_cite_a_passage_that_contains_it(assistant, q
     assert answer.timings.first_token_ms and answer.timings.total_ms >= answer.timings.first_token_ms
 
 
+FACTS = [
+    ("How far is Qaim from Baghdad?", "320"),
+    ("Who is the chairman of the US Joint Chiefs of Staff?", "Dunford"),
+    ("Who is the spokeswoman for the Syrian Democratic Forces?", "Lelwa Abdullah"),
+    ("What did Brig. Gen. Ali Mayhoub call the recapture of the city?", "strategic victory"),
+]
+
+
+def test_threads_asking_the_real_model_at_once_each_get_a_whole_answer(assistant):
+    """The llama.cpp server cut a running answer short when another request came in
+    (its default `interrupt_requests`); every answer must now be whole and right."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    asked = FACTS  # 4 at once; the 8-thread soak with a stand-in model is in test_concurrency.py
+    with ThreadPoolExecutor(len(asked)) as pool:
+        answers = list(pool.map(lambda qf: assistant.ask(qf[0], standalone=True), asked))
+    for (question, fact), answer in zip(asked, answers):
+        assert not answer.refused and fact in answer.text, (question, answer.text)
+        assert fact in _cited_texts(answer)
+
+
 def test_off_topic_question_is_refused(assistant):
     assistant.new_conversation()
     answer = assistant.ask("What is the capital of France?")
