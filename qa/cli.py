@@ -10,10 +10,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.text import Text
 
 from qa.errors import QAError
+from qa.llm import shown_url
+from qa.text import visible  # articles, names and the model's text are untrusted: never markup, no ESC
 
 app = typer.Typer(
     name="qa",
@@ -46,7 +47,8 @@ def _ingest_with_progress(assistant, paths: list[Path] | None, *, quiet: bool = 
     from qa.ingest import ingest, seeds_dir
 
     with Progress(
-        TextColumn("[progress.description]{task.description}"),
+        # file names are not markup: "[red]x[/red].txt" or ":warning:.txt" is shown as written
+        TextColumn("{task.description}", style="progress.description", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -57,8 +59,8 @@ def _ingest_with_progress(assistant, paths: list[Path] | None, *, quiet: bool = 
         task = bar.add_task("Ingesting", total=None)
 
         def progress(done: int, total: int, path: Path | None) -> None:
-            label = f"Ingesting {path.name}" if path else "Ingesting"
-            bar.update(task, completed=done, total=total, description=escape(label))
+            label = f"Ingesting {visible(path.name)}" if path else "Ingesting"
+            bar.update(task, completed=done, total=total, description=label)
 
         return ingest(
             paths or [seeds_dir()],
@@ -99,34 +101,34 @@ def ingest_cmd(
         })
     else:
         for _, message in report.failed:
-            err.print(Text(f"skipped: {message}", style="yellow"))
-        out.print(report.summary())
+            err.print(Text(f"skipped: {visible(message)}", style="yellow"))
+        out.print(Text(report.summary()))
     if report.failed:
         raise typer.Exit(1)
 
 
 def _print_answer(answer) -> None:
     if answer.refused:
-        out.print(Text(answer.text, style="yellow"))
+        out.print(Text(visible(answer.text), style="yellow"))
         return
-    out.print(Text(answer.text))
+    out.print(Text(visible(answer.text)))
     out.print()
     out.print(Text("Sources", style="bold"))
     for c in answer.citations:
         p = c.passage
         date = f", {p.date}" if p.date else ""
-        out.print(Text.assemble((f"[{c.n}] ", "bold cyan"), (f"{p.label}{date}", "bold")))
+        out.print(Text.assemble((f"[{c.n}] ", "bold cyan"), (visible(f"{p.label}{date}"), "bold")))
         if p.also_in:
-            out.print(Text("    also in: " + "; ".join(x.origin for x in p.also_in), style="dim"))
+            out.print(Text("    also in: " + visible("; ".join(x.origin for x in p.also_in)), style="dim"))
         quote = c.quote
         body = Text("    ")
         start = p.text.find(quote)
         if start >= 0:
-            body.append(p.text[:start])
-            body.append(quote, style="bold")
-            body.append(p.text[start + len(quote):])
+            body.append(visible(p.text[:start]))
+            body.append(visible(quote), style="bold")
+            body.append(visible(p.text[start + len(quote):]))
         else:
-            body.append(p.text)
+            body.append(visible(p.text))
         out.print(body)
     t = answer.timings
     first = f"first token {t.first_token_ms / 1000:.1f}s, " if t.first_token_ms else ""
@@ -159,7 +161,7 @@ def ask_cmd(
     if assistant.store.count() == 0:
         err.print("The store is empty: ingesting the bundled seed articles first.")
         report = _ingest_with_progress(assistant, None)
-        err.print(report.summary())
+        err.print(Text(report.summary()))
 
     final: Answer | None = None
     streamed = False
@@ -169,7 +171,8 @@ def ask_cmd(
                 _start_model(assistant)
         elif isinstance(event, Delta):
             if not as_json and out.is_terminal:
-                out.print(event.text, end="")
+                # the model's text as written: a piece may be "[/]" or ":warning:" alone
+                out.print(visible(event.text), end="", markup=False, emoji=False, highlight=False)
                 streamed = True
         else:
             final = event
@@ -217,7 +220,7 @@ def serve_cmd() -> None:
     settings = _settings()
     if not settings.uses_embedded_llm:
         raise ConfigError(
-            f"QA_LLM_BASE_URL is set ({settings.llm_base_url}): answers come from that endpoint, "
+            f"QA_LLM_BASE_URL is set ({shown_url(settings.llm_base_url or '')}): answers come from that endpoint, "
             "there is no embedded model to serve; unset it to serve the embedded model"
         )
     if url := shared_server(settings):
@@ -258,22 +261,24 @@ def status_cmd(
     docs = store.documents()
     info = {
         "data_dir": str(settings.data_dir),
-        "store": str(settings.chroma_dir),
+        "store": settings.store_location,
         "collection": settings.collection,
         "documents": len(docs),
         "passages": store.count(),
         "embedding_model": MODEL_ID,
         "llm": model_name(settings),
-        "llm_endpoint": settings.llm_base_url or _embedded_endpoint(settings),
+        "llm_endpoint": shown_url(settings.llm_base_url) if settings.llm_base_url else _embedded_endpoint(settings),
     }
     if as_json:
         out.print_json(data={**info, "titles": {d.doc_id: d.title for d in docs.values()}})
         return
     for key, value in info.items():
-        out.print(Text.assemble((f"{key:>16}: ", "bold"), str(value)))
+        out.print(Text.assemble((f"{key:>16}: ", "bold"), visible(str(value))))
     for d in sorted(docs.values(), key=lambda d: d.doc_id):
         copy = f", a copy of {d.dup_group}" if d.dup_group != d.doc_id else ""
-        out.print(Text(f"  {d.doc_id}  {d.source or '-'} — {d.title} ({d.passages} passages{copy})"))
+        out.print(Text(visible(f"  {d.doc_id}  {d.source or '-'} — {d.title} ({d.passages} passages{copy})")))
+
+
 
 
 def _embedded_endpoint(settings) -> str:
@@ -300,13 +305,14 @@ def _register_plugins() -> None:
 def main() -> None:
     """Entry point: one-line errors, no traceback (set QA_DEBUG=1 to see one)."""
     debug = os.environ.get("QA_DEBUG") == "1"
+    os.umask(0o077)  # the store, logs and conversations are the user's alone (the model server inherits it)
     try:
         _register_plugins()
         app()
     except QAError as exc:
         if debug:
             raise
-        err.print(Text(f"error: {exc}", style="red"))
+        err.print(Text(visible(f"error: {exc}"), style="red"))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -314,7 +320,8 @@ def main() -> None:
     except Exception as exc:
         if debug:
             raise
-        err.print(Text(f"unexpected error: {type(exc).__name__}: {exc} (set QA_DEBUG=1 for details)", style="red"))
+        err.print(Text(visible(f"unexpected error: {type(exc).__name__}: {exc} (set QA_DEBUG=1 for details)"),
+                       style="red"))
         sys.exit(1)
 
 

@@ -16,7 +16,7 @@ _INSTRUCTION = re.compile(
     r"\b(?:AI|assistant|model|chatbot|bot|GPT|LLM)\b"
     r"|\b(?:system prompt|developer mode|jailbreak)\b"
     r"|\b(?:AI|language model|assistant|chatbot|LLM)s?\b[^.!?]{0,40}\b(?:must|should|shall)\b[^.!?]{0,40}"
-    r"\b(?:answer|reply|respond|say|output|write|print)\b",
+    r"\b(?:answer|reply|respond|say|output|write|print|cite)\b",
     re.IGNORECASE,
 )
 NOTE = "(a sentence addressed to AI systems was left out)"

@@ -34,7 +34,7 @@ class ChatModel(Protocol):
         ...
 
 
-def _shown_url(url: str) -> str:
+def shown_url(url: str) -> str:
     """`url` without user:password@ or a query (either may hold a key)."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
@@ -62,7 +62,7 @@ class OpenAIChat:
         self.base_url = base_url
         self.retries = retries
         self.backoff = backoff
-        self._url = _shown_url(base_url)
+        self._url = shown_url(base_url)
         self._key = api_key
         self._client = openai.OpenAI(
             base_url=base_url,

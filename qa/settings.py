@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     )
     llm_api_key: str | None = Field(
         default=None,
+        repr=False,
         description="API key for the endpoint; falls back to `OPENAI_API_KEY`. Never printed.",
     )
     llm_timeout: float = Field(
@@ -113,7 +114,7 @@ class Settings(BaseSettings):
     )
     judge_model: str | None = Field(default=None, description="`qa eval` only: the judge's model name.")
     judge_api_key: str | None = Field(
-        default=None, description="`qa eval` only: the judge's API key (falls back to the LLM's). Never printed."
+        default=None, repr=False, description="`qa eval` only: the judge's API key (falls back to the LLM's). Never printed."
     )
 
     @field_validator("chroma_host", "llm_base_url", "llm_model", "llm_api_key", "judge_base_url", "judge_model",

@@ -1,4 +1,5 @@
-"""Word-level text helpers shared by retrieval (BM25) and answer verification."""
+"""Word-level text helpers shared by retrieval (BM25) and answer verification, and
+`visible` for putting untrusted text on a terminal."""
 
 from __future__ import annotations
 
@@ -54,3 +55,22 @@ def spelt_alike(name: str, word: str) -> bool:
     if len(name) < MIN_VARIANT_LEN or len(word) < MIN_VARIANT_LEN or name[0] != word[0] and name not in word and word not in name:
         return False
     return name in word or word in name or SequenceMatcher(None, name, word).ratio() >= SPELLING_RATIO
+
+
+# Untrusted text (articles, their titles and file names, the model's reply, error messages
+# that quote them) on a terminal: Rich and Textual drop BEL, BS, VT, FF and CR but write
+# ESC and the other control characters through: "\x1b[2J" in an article would clear the
+# screen, an OSC 52 sequence write the clipboard, "\x1b[8m" hide what follows. They are
+# shown instead: "\x1b" as "␛" (the Unicode control pictures), a C1 code as "\x9b".
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # every control character but tab and newline
+
+
+def _picture(code: int) -> str:
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\u2421" if code == 0x7F else f"\\x{code:02x}"
+
+
+def visible(text: str) -> str:
+    """`text` with its control characters (but tab and newline) made visible."""
+    return _CONTROL.sub(lambda m: _picture(ord(m.group())), text)

@@ -23,6 +23,7 @@ from textual.worker import Worker, get_current_worker
 from qa import Answer, Assistant, Delta, QAError, Settings, Sources
 from tui.conversations import ConversationStore
 from tui.export import export_path, to_markdown
+from qa.text import visible
 from tui.widgets.answer import AnswerView, QuestionView
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.sources import SourcesPanel
@@ -172,8 +173,9 @@ class ChatApp(App[None]):
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = False) -> None:
-        # Messages carry paths and error text ("x [draft].txt"): never read them as markup.
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        # Messages carry paths and error text ("x [draft].txt"): never read them as markup,
+        # and show their control characters (an ESC in a file name) instead of sending them.
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=markup)
 
     def _warm_up(self) -> None:
         try:
@@ -296,13 +298,15 @@ class ChatApp(App[None]):
             return
         self.running = None  # before any await: an Esc meanwhile must not save it cancelled too
         self._save(view.question, answer)
-        await view.finish(answer)
         t = answer.timings
         first = f"first token {t.first_token_ms / 1000:.1f} s, " if t.first_token_ms else ""
         self.status.latency = f"last answer: {first}total {t.total_ms / 1000:.1f} s"
-        self._idle()
+        # The cited sources before the answer: once `view.answer` is set, its citations
+        # can be followed (the view's update awaits, and was seen with no source marked).
         if self.selected is view:
             await self.sources.show_answer(answer)
+        await view.finish(answer)
+        self._idle()
         self.conversation.scroll_end(animate=False)
 
     async def _failed(self, view: AnswerView, question: str, message: str) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from qa import Answer
 from tui.conversations import Turn
+from qa.text import visible
 
 CANCELLED = "*(cancelled: the answer was stopped here)*"
 
@@ -24,7 +25,7 @@ def _md_escape(text: str) -> str:
     """Article and answer text as text, on one line: the characters Markdown acts on are
     escaped (a "[x](url)" in an article must not become a link, a "- " not a list), and
     nothing else, so the file stays readable; a `[n]` marker is kept as written."""
-    parts = _MARKER.split(" ".join(text.split()))
+    parts = _MARKER.split(" ".join(visible(text).split()))
     out = "".join(f"[{part}]" if i % 2 else _ACTIVE.sub(r"\\\1", part) for i, part in enumerate(parts))
     return _ORDERED.sub(r"\1\\\2", _LINE_START.sub("\\\\", out))
 

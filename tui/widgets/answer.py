@@ -18,6 +18,7 @@ from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
 from qa import Answer
+from qa.text import visible
 
 MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # CommonMark lets a backslash escape any ASCII punctuation: the text is shown as written.
@@ -25,7 +26,8 @@ _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def escape_markdown(text: str) -> str:
-    return _PUNCTUATION.sub(r"\\\1", text)
+    """`text` shown as written: Markdown and control characters (ESC...) both inert."""
+    return _PUNCTUATION.sub(r"\\\1", visible(text))
 
 
 def linked(text: str) -> str:
@@ -48,7 +50,7 @@ class QuestionView(Static):
     """The user's question, shown literally."""
 
     def __init__(self, question: str) -> None:
-        super().__init__(Text(question), classes="question", markup=False)
+        super().__init__(Text(visible(question)), classes="question", markup=False)
         self.question = question
 
 
@@ -209,11 +211,11 @@ class AnswerView(Vertical, can_focus=True):
     def as_text(self) -> str:
         """The answer and its sources as plain text, for the clipboard."""
         if self.answer is None:
-            return f"Q: {self.question}\n\n{self.partial}\n(cancelled)\n"
+            return visible(f"Q: {self.question}\n\n{self.partial}\n(cancelled)\n")
         lines = [f"Q: {self.question}", "", self.answer.text, ""]
         for c in self.answer.citations:
             p = c.passage
             where = ", ".join(x for x in (p.origin, p.date) if x)
             lines.append(f"[{c.n}] {p.title} ({where})")
             lines.append(f'    "{c.quote}"')
-        return "\n".join(lines).rstrip() + "\n"
+        return visible("\n".join(lines).rstrip() + "\n")

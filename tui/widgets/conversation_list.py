@@ -13,6 +13,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.conversations import Conversation
+from qa.text import visible
 
 
 class ConversationList(ModalScreen[int | None]):
@@ -30,7 +31,7 @@ class ConversationList(ModalScreen[int | None]):
             for c in self.conversations:
                 when = datetime.fromtimestamp(c.updated).strftime("%Y-%m-%d %H:%M")
                 mark = "● " if c.id == self.current else "  "
-                options.append(Option(Text(f"{mark}{c.title}  ({c.turns} questions, {when})"), id=str(c.id)))
+                options.append(Option(Text(f"{mark}{visible(c.title)}  ({c.turns} questions, {when})"), id=str(c.id)))
             yield OptionList(*options)
 
     def on_mount(self) -> None:

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from qa import Answer, Passage
+from qa.text import visible
 
 QUOTE_STYLE = "bold black on yellow"
 
@@ -21,19 +22,19 @@ def card_text(n: int, passage: Passage, quote: str | None, cited: bool) -> Text:
     where = ", ".join(x for x in (passage.origin, passage.date) if x)
     text = Text()
     text.append(f"[{n}] ", style="bold cyan" if cited else "dim")
-    text.append(passage.title or passage.origin, style="bold" if cited else "")
-    text.append(f"\n{where}", style="italic")
+    text.append(visible(passage.title or passage.origin), style="bold" if cited else "")
+    text.append(f"\n{visible(where)}", style="italic")
     if passage.also_in:
-        text.append("\nalso in: " + "; ".join(x.origin for x in passage.also_in), style="dim")
+        text.append("\nalso in: " + visible("; ".join(x.origin for x in passage.also_in)), style="dim")
     text.append("\n\n")
     body = passage.text
     start = body.find(quote) if quote else -1
     if start >= 0 and quote:
-        text.append(body[:start])
-        text.append(quote, style=QUOTE_STYLE)
-        text.append(body[start + len(quote) :])
+        text.append(visible(body[:start]))
+        text.append(visible(quote), style=QUOTE_STYLE)
+        text.append(visible(body[start + len(quote) :]))
     else:
-        text.append(body, style="" if cited else "dim")
+        text.append(visible(body), style="" if cited else "dim")
     return text
 
 

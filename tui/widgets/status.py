@@ -6,6 +6,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from qa.text import visible
+
 
 class StatusLine(Static):
     model: reactive[str] = reactive("")
@@ -15,4 +17,4 @@ class StatusLine(Static):
 
     def render(self) -> Text:
         parts = [p for p in (self.model, self.corpus, self.latency, self.activity) if p]
-        return Text(" · ".join(parts))
+        return Text(visible(" · ".join(parts)))  # activity names files being ingested
