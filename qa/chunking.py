@@ -62,17 +62,21 @@ def chunk_article(article: Article, *, chunk_size: int = 64, chunk_overlap: int 
     text = article.text
     offsets = _OffsetMap(article)
     chunks: list[Chunk] = []
-    cursor = 0
+    cursor = last_start = 0
     for piece in _splitter(chunk_size, chunk_overlap).split_text(text):
         piece = piece.strip()
         if not piece:
             continue
-        start = text.find(piece, max(0, cursor - chunk_overlap * 8))
+        start = text.find(piece, last_start if chunk_overlap else cursor)
+        # an overlapping piece starts inside the last one and ends at or past its end; a
+        # repeated sentence may also occur inside it, ending earlier
+        while chunk_overlap and 0 <= start < cursor and start + len(piece) < cursor:
+            start = text.find(piece, start + 1)
         if start < 0:  # the splitter normalised whitespace: fall back to the piece's head
             start = text.find(piece[:40], cursor)
             start = cursor if start < 0 else start
         end = min(len(text), start + len(piece))
-        cursor = end
+        cursor, last_start = end, start
         chunks.append(
             Chunk(
                 index=len(chunks),

@@ -60,7 +60,10 @@ def all_markers(text: str) -> list[int]:
 
 
 def strip_markers(text: str) -> str:
-    return re.sub(r"[ \t]+([.,;:!?])", r"\1", _MARKER.sub("", text)).strip()
+    # until none is left: removing "[1]" from "[5[1]]" leaves a marker "[5]"
+    while (stripped := _MARKER.sub("", text)) != text:
+        text = stripped
+    return re.sub(r"[ \t]+([.,;:!?])", r"\1", text).strip()
 
 
 def split_claims(text: str, n_passages: int) -> list[Claim]:
