@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qa import prompts
-from qa.answer_type import answers
-from qa.citations import is_refusal, render, split_claims, strip_markers, without_repeats
+from qa.answer_type import answering_sentence, answers
+from qa.citations import Claim, is_refusal, render, split_claims, strip_markers, without_repeats
 from qa.conflicts import disagreements
 from qa.injection import neutralise
 from qa.llm import Message
@@ -69,16 +69,25 @@ def refusal(question: str, passages: Sequence[Passage], timings: Timings) -> Ans
 def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timings) -> Answer:
     """Check the reply sentence by sentence against the passages (see `qa.verify`).
 
-    Unsupported sentences are dropped; if nothing is left, if what is left does not give
-    the kind of answer the question asks for (`qa.answer_type`), or if the model refused,
-    the answer is the fixed refusal.
+    Unsupported sentences are dropped; if nothing is left, or if the model refused, the
+    answer is the fixed refusal. If what is left does not give the kind of answer the
+    question asks for (`qa.answer_type`), the sentence of a cited passage that does is the
+    answer, quoted; without one, the refusal.
     """
     if not reply.strip() or is_refusal(reply, prompts.refusal_sentence()):
         return refusal(question, passages, timings)
     checked = check_claims(split_claims(reply, len(passages)), passages, question)
     claims = without_repeats(checked.claims)
-    if not claims or not answers(question, render(claims)):
+    if not claims:
         return refusal(question, passages, timings)
+    if not answers(question, render(claims)):
+        # the reply restates the question without the asked fact: a passage may say it
+        # (the cited ones first, then the others in their order)
+        order = dict.fromkeys([*(n for c in claims for n in c.cited), *range(1, len(passages) + 1)])
+        found = answering_sentence(question, [(n, neutralise(passages[n - 1].text)) for n in order])
+        if found is None:
+            return refusal(question, passages, timings)
+        claims = [Claim(found[1], (found[0],))]
     claims_by_n: dict[int, list[str]] = {}
     for claim in claims:
         for n in claim.cited:

@@ -11,10 +11,12 @@ counts: "What did he say when ..." asks for neither a time nor a name.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from difflib import SequenceMatcher
 from enum import Enum
 
-from qa.citations import strip_markers
-from qa.text import NOT_NAMES, STOP, TOKEN, numbers, spelt_alike, stem
+from qa.citations import split_claims, strip_markers
+from qa.text import NOT_NAMES, SPELLING_RATIO, STOP, TOKEN, content_stems, numbers, spelt_alike, stem
 
 
 class Kind(Enum):
@@ -47,7 +49,8 @@ NAMED = frozenset(
     town towns city cities village villages country countries province provinces region
     regions state states neighbourhood neighbourhoods neighborhood neighborhoods district
     districts capital river group groups organisation organization agency outlet newspaper
-    channel network party militia militias company companies team club""".split()
+    channel network party militia militias company companies team club post posts crossing
+    crossings base bases airport camp camps field fields port""".split()
 )
 NUMERIC_DATE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b")
 TIME_NOUNS = frozenset("date day month year time".split())
@@ -80,11 +83,47 @@ def expected(question: str) -> Kind | None:
     return None
 
 
+CONNECTORS = frozenset("al el ad as ash at bin ibn abu de du da von van".split())  # inside Arabic, European names
+
+
+def _name_runs(text: str) -> list[tuple[list[str], str]]:
+    """Runs of name words ("Deir el-Zour", "Dair Alzour"): their tokens and the run as one
+    lower-case word ("deirelzour"), so a name spelt in other words is still one name. A
+    run whose first word may only be capitalised to start a sentence ("Between Dair
+    Alzour") is given without it too."""
+    runs: list[tuple[list[str], str]] = []
+    tokens: list[str] = []
+    last_end = -1
+    for m in TOKEN.finditer(text):
+        t = m.group()
+        joined = last_end >= 0 and text[last_end:m.start()] in (" ", "-")
+        if t[0].isupper() or (t.lower() in CONNECTORS and joined):
+            if not joined and tokens:
+                runs.append((tokens, "".join(tokens).lower()))
+                tokens = []
+            tokens.append(t)
+        elif tokens:
+            runs.append((tokens, "".join(tokens).lower()))
+            tokens = []
+        last_end = m.end()
+    if tokens:
+        runs.append((tokens, "".join(tokens).lower()))
+    return runs + [(tokens[1:], "".join(tokens[1:]).lower()) for tokens, _ in runs if len(tokens) > 1]
+
+
 def _new_names(text: str, question: str) -> set[str]:
     asked = {stem(t) for t in TOKEN.findall(question)}
+    asked_runs = [run for _, run in _name_runs(question)]
+    runs = _name_runs(text)
+    # whole runs compared, not one inside the other: "Syrian" is in "Syrian President Bashar Assad"
+    spelt_otherwise = {t for tokens, run in runs
+                       if any(SequenceMatcher(None, run, a).ratio() >= SPELLING_RATIO for a in asked_runs)
+                       for t in tokens}
     return {
         stem(t)
-        for t in TOKEN.findall(text)
+        for tokens, _ in runs
+        for t in tokens
+        if t not in spelt_otherwise  # "Deir el-Zour" when asked about "Dair Alzour"
         if t[0].isupper()
         and (low := t.lower()) not in STOP
         and low not in NOT_NAMES
@@ -112,3 +151,40 @@ def answers(question: str, answer: str) -> bool:
     """False when the question asks for a kind of answer that `answer` does not give."""
     kind = expected(question)
     return kind is None or gives(kind, strip_markers(answer), question)
+
+
+RESTATES = 0.75  # share of the question's content words a passage sentence must hold
+RELATION = 2 / 3  # share of the question's other words (not names) it must hold
+
+
+def answering_sentence(question: str, cited: Sequence[tuple[int, str]]) -> tuple[int, str] | None:
+    """The sentence of a passage that restates the question and gives what it asks.
+
+    For an answer that only restates the question ("The key border post on the edge of
+    al-Qaim was captured [4]" to "Which border post ..."), when a passage does say it: that
+    sentence, word for word, replaces the answer. A sentence must hold RESTATES
+    of the question's content words (spelling variants count) and give the kind of answer
+    asked for, so a passage about the right event without the asked fact (a near miss)
+    gives nothing: two thirds of the question's words but its names must be in the sentence.
+    `cited`: (passage number, passage text), the cited passages first."""
+    kind = expected(question)
+    asked = content_stems(question)
+    if kind is None or not asked:
+        return None
+    relation = {stem(t) for t in TOKEN.findall(question)
+                if not t[0].isupper() and t.lower() not in STOP | CONNECTORS and not t.isdigit()}
+    best: tuple[float, int, str] | None = None
+    for n, text in cited:
+        for sentence in (c.text for c in split_claims(text, 0)):
+            if not gives(kind, sentence, question):
+                continue
+            have = content_stems(sentence)
+            held = {a for a in asked if a in have or any(spelt_alike(a, h) for h in have)}
+            share = len(held) / len(asked)
+            # the relation asked about ("commanded", "general") must be there: two thirds of
+            # the question's words but its names (a clause of context, "now that al-Qaim
+            # has fallen", may be worded otherwise)
+            if (len(relation & held) >= RELATION * len(relation) and share >= RESTATES
+                    and (best is None or share > best[0])):  # the first on a tie
+                best = (share, n, sentence)
+    return (best[1], best[2]) if best else None

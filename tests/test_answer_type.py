@@ -1,5 +1,5 @@
 from qa.answer import finish
-from qa.answer_type import Kind, answers, expected
+from qa.answer_type import Kind, answering_sentence, answers, expected
 from qa.types import Passage, Timings
 
 
@@ -63,3 +63,37 @@ def test_a_date_question_needs_a_calendar_date_not_a_weekday():
     assert answers(question, "It began on 2017-10-27.")
     # "what day" asks for a day, and a weekday is one
     assert answers("On what day did it begin?", "It began on Friday.")
+
+
+BORDER = ("On Friday, Syria's army announced that its assault had recaptured Deir Ezzor city, while Iraqi forces "
+          "captured the Husaybah border post on the edge of the town of Al-Qaim. The operation went on.")
+
+
+def test_a_reply_that_restates_the_question_gets_the_passage_sentence_that_answers_it():
+    cited = Passage(id="a:0", doc_id="a", title="t", span=(0, 1), text=(
+        "Hours later, Iraqi Prime Minister Haider Abadi said his forces had taken control of the town of Qaim "
+        "after seizing a key border post on the edge of al-Qaim."))
+    other = Passage(id="b:0", doc_id="b", title="t", span=(0, 1), text=BORDER)
+    answer = finish("Which border post on the edge of al-Qaim did Iraqi forces capture?",
+                    "The key border post on the edge of al-Qaim was captured by Iraqi forces [1].", [cited, other],
+                    Timings())
+    assert not answer.refused
+    assert "Husaybah border post" in answer.text and answer.text.endswith("[2].")
+    assert [c.n for c in answer.citations] == [2] and "Husaybah" in answer.citations[0].quote
+
+
+def test_a_near_miss_is_not_rescued_by_a_sentence_about_the_same_event():
+    # the right event, a fact no passage gives: no sentence holds "general" and "commanded"
+    passage = Passage(id="c:0", doc_id="c", title="t", span=(0, 1),
+                      text="The Syrian army said Friday it had liberated Deir el-Zour from ISIS after a final assault.")
+    assert finish("Which Syrian general commanded the final assault on Deir el-Zour?",
+                  "A Syrian general commanded the final assault on Deir el-Zour [1].", [passage], Timings()).refused
+    assert answering_sentence("Which Syrian general commanded the final assault on Deir el-Zour?",
+                              [(1, passage.text)]) is None
+
+
+def test_a_name_spelt_in_other_words_is_not_a_new_name_but_a_longer_name_is():
+    question = "Between Dair Alzour and which other province do the militants still operate?"
+    assert not answers(question, "The militants still operate in Deir el-Zour province.")
+    assert answers(question, "They operate between Deir el-Zour and Homs provinces.")
+    assert answers("Who is the US Secretary of State?", "US Secretary of State Rex Tillerson said so.")
