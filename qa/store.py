@@ -233,7 +233,8 @@ class Store:
         """Delete what an interrupted write left behind; return how many versions of
         documents were removed. (Chroma has no multi-write transaction, so this is ours.)"""
         removed = 0
-        for doc_id, versions in self._versions().items():
+        stored = self._versions()
+        for doc_id, versions in stored.items():
             for old in versions[:-1]:  # the newest version is complete: its first passage came last
                 self._call("delete", self._col.delete,
                            where={"$and": [{"doc_id": doc_id}, {"content_hash": old.content_hash}]})
@@ -241,7 +242,7 @@ class Store:
         # Only a document longer than one write can be partly in: its passages without
         # their first passage (the document's record) are the rest of an unfinished write.
         long_docs = self._call("read", self._col.get, where={"n_chunks": {"$gt": _BATCH}}, include=["metadatas"])
-        complete = {(d.doc_id, d.content_hash) for v in self._versions().values() for d in v}
+        complete = {(d.doc_id, d.content_hash) for v in stored.values() for d in v}
         partial = {(str(m["doc_id"]), str(m["content_hash"])) for m in long_docs["metadatas"] or []} - complete
         for doc_id, content_hash in partial:
             self._call("delete", self._col.delete,
