@@ -14,7 +14,7 @@ from rich.text import Text
 
 from qa.errors import QAError
 from qa.llm import shown_url
-from qa.text import visible  # articles, names and the model's text are untrusted: never markup, no ESC
+from qa.text import one_line, visible  # articles, names and the model's text are untrusted: never markup, no ESC
 
 app = typer.Typer(
     name="qa",
@@ -101,7 +101,7 @@ def ingest_cmd(
         })
     else:
         for _, message in report.failed:
-            err.print(Text(f"skipped: {visible(message)}", style="yellow"))
+            err.print(Text(f"skipped: {one_line(message)}", style="yellow"))
         out.print(Text(report.summary()))
     if report.failed:
         raise typer.Exit(1)
@@ -312,7 +312,7 @@ def main() -> None:
     except QAError as exc:
         if debug:
             raise
-        err.print(Text(visible(f"error: {exc}"), style="red"))
+        err.print(Text(one_line(f"error: {exc}"), style="red"))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -320,7 +320,7 @@ def main() -> None:
     except Exception as exc:
         if debug:
             raise
-        err.print(Text(visible(f"unexpected error: {type(exc).__name__}: {exc} (set QA_DEBUG=1 for details)"),
+        err.print(Text(one_line(f"unexpected error: {type(exc).__name__}: {exc} (set QA_DEBUG=1 for details)"),
                        style="red"))
         sys.exit(1)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from qa.errors import ConfigError, LLMError, ServerStartError
 from qa.llm import OpenAIChat
-from qa.settings import Settings
+from qa.settings import Settings, private_dir
 
 MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 MODEL_FILE = f"{MODEL_NAME}.gguf"
@@ -202,7 +202,7 @@ class EmbeddedServer:
             )
         model = ensure_model(self.settings.cache_dir, progress)
         port = _free_port()
-        self.settings.log_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.settings.log_dir)  # the log holds the user's questions
         cmd = [
             sys.executable, "-m", "llama_cpp.server",
             "--model", str(model),
@@ -217,7 +217,7 @@ class EmbeddedServer:
             # questions from the chat and a script at once must each get their whole answer.
             "--interrupt_requests", "False",
         ]
-        log = self.log_path.open("ab")
+        log = os.fdopen(os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab")
         log.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd)}\n".encode())
         log.flush()
         self._proc = subprocess.Popen(

@@ -101,9 +101,12 @@ def ingest(
     """Add new files, replace changed ones, skip unchanged ones. Never raises for one bad file.
 
     Raises StoreError at once when another ingest is writing to the same store."""
-    files = find_files(list(paths))
+    problems: list[tuple[str, str]] = []  # unreadable folders, folders without articles
+    files = find_files(list(paths), problems)
     with store.writer():
-        return _ingest(files, store, embedder, chunk_size, chunk_overlap, progress)
+        report = _ingest(files, store, embedder, chunk_size, chunk_overlap, progress)
+    report.failed[:0] = problems
+    return report
 
 
 def _ingest(files, store, embedder, chunk_size, chunk_overlap, progress) -> IngestReport:
@@ -126,6 +129,9 @@ def _ingest(files, store, embedder, chunk_size, chunk_overlap, progress) -> Inge
             article = load_article(path)
         except IngestError as exc:
             report.failed.append((str(path), str(exc)))
+            continue
+        except Exception as exc:  # a parser choking on one odd file must not stop the others
+            report.failed.append((str(path), f"{path}: could not be read as an article ({type(exc).__name__}: {exc})"))
             continue
         if article.content_hash in known_hashes:
             report.skipped += 1

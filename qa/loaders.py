@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +32,13 @@ class Article:
         return "\n\n".join(p.text for p in self.paragraphs)
 
 
-def find_files(paths: list[Path]) -> list[Path]:
+def find_files(paths: list[Path], problems: list[tuple[str, str]] | None = None) -> list[Path]:
     """Article files under `paths` (files or folders, searched recursively), sorted.
 
-    Symbolic links to folders inside a folder are not followed (`Path.rglob` in 3.11), so
-    a link loop cannot make the walk endless; links to files are read."""
+    Symbolic links to folders inside a folder are not followed, so a link loop cannot make
+    the walk endless; links to files are read. A folder that cannot be read, or a folder
+    holding no article file, is appended to `problems` as (path, one-line reason) rather
+    than skipped in silence (`Path.rglob` drops unreadable folders without a word)."""
     found: set[Path] = set()
     for path in paths:
         if not path.exists():
@@ -45,15 +48,28 @@ def find_files(paths: list[Path]) -> list[Path]:
         if path.is_file():
             found.add(path.resolve())
             continue
-        for child in path.rglob("*"):
-            if child.suffix.lower() in SUFFIXES and child.is_file():
-                found.add(child.resolve())
+        before = len(found)
+        unreadable: list[OSError] = []
+        for folder, _dirs, names in os.walk(path, onerror=unreadable.append):
+            for name in names:
+                child = Path(folder) / name
+                if child.suffix.lower() in SUFFIXES and child.is_file():
+                    found.add(child.resolve())
+        if problems is None:
+            continue
+        for exc in unreadable:
+            where = exc.filename or path
+            problems.append((str(where), f"{where}: cannot read this folder ({exc.strerror or exc}); its articles were not ingested"))
+        if len(found) == before and not unreadable:
+            problems.append((str(path), f"{path}: no .txt, .md or .html files in this folder"))
     return sorted(found)
 
 
 def _read_text(path: Path) -> str:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            # read one byte more than the limit: a huge file is refused without loading it
+            data = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise IngestError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     if len(data) > MAX_FILE_BYTES:

@@ -74,3 +74,10 @@ def _picture(code: int) -> str:
 def visible(text: str) -> str:
     """`text` with its control characters (but tab and newline) made visible."""
     return _CONTROL.sub(lambda m: _picture(ord(m.group())), text)
+
+
+def one_line(text: str) -> str:
+    """`text` on one line (runs of whitespace, newlines among them, become one space), with
+    control characters made visible: for error messages, which may quote a library's
+    multi-line message or a file name with a newline in it."""
+    return visible(" ".join(text.split()))

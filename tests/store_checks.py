@@ -30,3 +30,15 @@ def assert_store_consistent(store: Store, files: list[Path]) -> None:
     missing = [p for p, h in current.items() if h not in stored_hashes]
     assert not missing, f"lost: {missing[:3]}"
     assert all(n == 1 for n in seen_paths.values())
+    assert_vector_index_consistent(store)
+
+
+def assert_vector_index_consistent(store: Store, sample: int = 40) -> None:
+    """A vector search finds stored passages (a killed write must not leave Chroma's
+    index out of step with its records): each sampled passage's own vector finds it."""
+    got = store.collection.get(include=["embeddings"])
+    ids, vectors = got["ids"], got["embeddings"]
+    step = max(1, len(ids) // sample)
+    for i in range(0, len(ids), step):
+        hit = store.collection.query(query_embeddings=[vectors[i]], n_results=1, include=["distances"])
+        assert hit["ids"][0] and (hit["ids"][0][0] == ids[i] or hit["distances"][0][0] < 1e-6), ids[i]

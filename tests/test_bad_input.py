@@ -43,12 +43,77 @@ def test_an_unreadable_file_is_reported_and_the_others_kept(tmp_path, store, fak
     locked.write_text(GOOD.replace("dam", "bridge"))
     locked.chmod(0)
     if os.access(locked, os.R_OK):  # root reads anything: make the read fail as it would for a user
-        real = Path.read_bytes
-        monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(
-            PermissionError(13, "Permission denied")) if self == locked else real(self))
+        real = Path.open
+        monkeypatch.setattr(Path, "open", lambda self, *a, **k: (_ for _ in ()).throw(
+            PermissionError(13, "Permission denied")) if self == locked else real(self, *a, **k))
     report = ingest([tmp_path], store=store, embedder=fake_embedder)
     assert report.added == 1
     assert report.failed == [(str(locked.resolve()), f"{locked.resolve()}: cannot read (Permission denied)")]
+
+
+def test_an_unreadable_folder_is_reported_not_skipped_in_silence(tmp_path, store, fake_embedder, monkeypatch):
+    (tmp_path / "good.txt").write_text(GOOD)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "lost.txt").write_text(GOOD.replace("dam", "bridge"))
+    locked.chmod(0)
+    if os.access(locked, os.R_OK):  # root reads anything: make the listing fail as it would for a user
+        real = os.scandir
+        monkeypatch.setattr(os, "scandir", lambda p=".": (_ for _ in ()).throw(
+            PermissionError(13, "Permission denied", str(p))) if Path(p) == locked else real(p))
+    try:
+        report = ingest([tmp_path], store=store, embedder=fake_embedder)
+    finally:
+        locked.chmod(0o700)
+    assert report.added == 1
+    assert report.failed == [(str(locked), f"{locked}: cannot read this folder (Permission denied); "
+                                           "its articles were not ingested")]
+
+
+def test_a_folder_without_articles_is_reported(tmp_path, store, fake_embedder):
+    empty = tmp_path / "nothing-here"
+    empty.mkdir()
+    (empty / "notes.pdf").write_bytes(b"%PDF-1.4")
+    report = ingest([empty], store=store, embedder=fake_embedder)
+    assert report.failed == [(str(empty), f"{empty}: no .txt, .md or .html files in this folder")]
+    proc = run("ingest", str(empty), env={"QA_DATA_DIR": str(tmp_path / "cli-data")})  # the real embedder's store
+    assert proc.returncode == 1, proc.stderr
+    assert "no .txt, .md or .html files in this folder" in proc.stderr
+
+
+def test_a_file_that_breaks_the_parser_is_skipped_and_the_others_kept(tmp_path, store, fake_embedder, monkeypatch):
+    import qa.ingest
+
+    (tmp_path / "good.txt").write_text(GOOD)
+    (tmp_path / "odd.html").write_text("<html><body><p>anything</p></body></html>")
+    real = qa.ingest.load_article
+
+    def load(path):
+        if path.suffix == ".html":
+            raise ValueError("the parser\nchoked")  # what a third-party parser may raise
+        return real(path)
+
+    monkeypatch.setattr(qa.ingest, "load_article", load)
+    report = ingest([tmp_path], store=store, embedder=fake_embedder)
+    assert report.added == 1
+    [(path, message)] = report.failed
+    assert path.endswith("odd.html") and "could not be read as an article (ValueError: the parser" in message
+
+
+def test_a_huge_file_is_refused_without_reading_it_whole(tmp_path):
+    import tracemalloc
+
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as f:  # 1 GiB, sparse: no disk used
+        f.truncate(2**30)
+    tracemalloc.start()
+    try:
+        with pytest.raises(IngestError, match="larger than 20 MiB, not an article"):
+            load_article(huge)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 2**20  # it read the limit and one byte, not the file
 
 
 def test_symlink_loops_neither_hang_nor_crash(tmp_path, store, fake_embedder):
