@@ -165,17 +165,22 @@ def ask_cmd(
 
     final: Answer | None = None
     streamed = False
-    for event in assistant.stream(question):
-        if isinstance(event, Sources):
-            if event.relevant and assistant.model_not_started:
-                _start_model(assistant)
-        elif isinstance(event, Delta):
-            if not as_json and out.is_terminal:
-                # the model's text as written: a piece may be "[/]" or ":warning:" alone
-                out.print(visible(event.text), end="", markup=False, emoji=False, highlight=False)
-                streamed = True
-        else:
-            final = event
+    try:
+        for event in assistant.stream(question):
+            if isinstance(event, Sources):
+                if event.relevant and assistant.model_not_started:
+                    _start_model(assistant)
+            elif isinstance(event, Delta):
+                if not as_json and out.is_terminal:
+                    # the model's text as written: a piece may be "[/]" or ":warning:" alone
+                    out.print(visible(event.text), end="", markup=False, emoji=False, highlight=False)
+                    streamed = True
+            else:
+                final = event
+    except QAError:
+        if streamed:  # the error goes on its own line, and the text above is not an answer
+            out.print(Text(" (cut off: not checked)", style="dim"))
+        raise
     assert final is not None
     if as_json:
         out.print_json(json.dumps(final.to_json_dict(), ensure_ascii=False))
