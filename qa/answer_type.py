@@ -52,6 +52,11 @@ NAMED = frozenset(
     channel network party militia militias company companies team club post posts crossing
     crossings base bases airport camp camps field fields port""".split()
 )
+# Nouns after "what"/"which" (or "what is the") that ask for an amount: "What percentage of
+# its territory has IS lost?", "What is the population of the town?".
+MEASURES = frozenset(
+    """percentage percent proportion share fraction number amount total population toll""".split()
+)
 NUMERIC_DATE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b")
 TIME_NOUNS = frozenset("date day month year time".split())
 WH = frozenset("who whom whose when which what how where why".split())
@@ -78,6 +83,9 @@ def expected(question: str) -> Kind | None:
         if after[:3] in (["is", "the", "name"], ["was", "the", "name"], ["are", "the", "names"]):
             return Kind.NAME
         nouns = [w for w in after[:2] if w not in STOP]
+        the_measure = after[:2] in (["is", "the"], ["was", "the"]) and after[2:3] and after[2] in MEASURES
+        if (after[:1] and after[0] in MEASURES) or the_measure:
+            return Kind.NUMBER
         if wh == "which" and any(w in NAMED for w in nouns):
             return Kind.NAME
     return None

@@ -13,6 +13,11 @@ def test_the_first_wh_phrase_sets_the_kind():
     assert expected("What word did he use when he congratulated them?") is None
     assert expected("How far is the town from Baghdad?") is None
     assert expected("Tell me about the offensive.") is None
+    # a measure after "what" asks for an amount
+    assert expected("What percentage of its territory has IS lost?") is Kind.NUMBER
+    assert expected("What is the population of the town?") is Kind.NUMBER
+    assert expected("What share of the vote did they win?") is Kind.NUMBER
+    assert expected("What is the capital of the province?") is None
 
 
 def test_an_answer_of_another_kind_does_not_answer():

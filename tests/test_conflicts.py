@@ -31,3 +31,8 @@ def test_no_disagreement_without_two_stories_one_unit_one_subject_and_an_amount_
     assert disagreements("Which territory has Islamic State lost?", [NINETY, NINETY_SIX]) == []
     assert disagreements(QUESTION, [NINETY, passage("b", NINETY.text)]) == []  # same figure
     assert "disagree" not in build_messages("Which territory has it lost?", [NINETY, NINETY_SIX])[-1]["content"]
+
+
+def test_a_what_percentage_question_asks_for_an_amount_too():
+    found = disagreements("What percentage of its territory has IS lost?", [NINETY, NINETY_SIX])
+    assert [d.describe() for d in found] == ["passage [1] says 90 per cent and passage [2] says 96 per cent"]
