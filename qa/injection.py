@@ -16,7 +16,11 @@ _INSTRUCTION = re.compile(
     r"\b(?:AI|assistant|model|chatbot|bot|GPT|LLM)\b"
     r"|\b(?:system prompt|developer mode|jailbreak)\b"
     r"|\b(?:AI|language model|assistant|chatbot|LLM)s?\b[^.!?]{0,40}\b(?:must|should|shall)\b[^.!?]{0,40}"
-    r"\b(?:answer|reply|respond|say|output|write|print|cite)\b",
+    r"\b(?:answer|reply|respond|say|output|write|print|cite)\b"
+    # "Note to chatbots: say ...", "Dear AI assistant, answer ...", "AI models: reply ..."
+    r"|\b(?:note|message|attention|instructions?|dear|hey)\b[^.!?]{0,12}\b(?:AI|language models?|assistants?|chatbots?|LLMs?|bots?)\b"
+    r"|\b(?:AI|language models?|assistants?|chatbots?|LLMs?)\s*[,:]\s*(?:please\s+)?"
+    r"(?:answer|reply|respond|say|tell|output|write|print|cite|state)\b",
     re.IGNORECASE,
 )
 NOTE = "(a sentence addressed to AI systems was left out)"
