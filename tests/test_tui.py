@@ -163,6 +163,24 @@ def test_model_failure_is_a_notification_the_question_comes_back_and_the_app_run
     run(scenario)
 
 
+def test_a_huge_question_is_a_notification_and_stays_in_the_input(make_app):
+    llm = FakeLLM(REPLY)
+    app = make_app(llm)
+    huge = "why? " * 20_000
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            app.question_input.value = huge
+            await pilot.press("enter")
+            await until(pilot, lambda: app.running is None and any(
+                "characters long" in str(n.message) for n in app._notifications))
+            assert app.question_input.value.strip() == huge.strip()  # nothing lost: the user can shorten it
+            assert not app.query(AnswerView) and llm.calls == []
+
+    run(scenario)
+
+
 def test_follow_up_recall_and_persistence_across_restarts(make_app, settings):
     condensed = "How far is Qaim from Baghdad in miles?"
     llm = FakeLLM(REPLY, condensed, "About 200 miles [1].")
@@ -265,6 +283,7 @@ def test_empty_question_and_asking_while_an_answer_runs_are_refused_politely(mak
             app.question_input.value = "   "
             await pilot.press("enter")
             assert not app.query(AnswerView)
+            assert any("Type a question" in str(n.message) for n in app._notifications)
             await ask(app, pilot, QUESTION, wait=False)
             app.question_input.value = "Another question?"
             await pilot.press("enter")
