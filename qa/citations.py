@@ -59,7 +59,24 @@ def all_markers(text: str) -> list[int]:
     return [n for m in _MARKER.finditer(text) for n in marker_numbers(m["nums"])]
 
 
+_CHAIN_GAP = re.compile(r"(?:\s*(?:,|;|&|\band\b)\s*)+", re.IGNORECASE)
+
+
+def join_marker_runs(text: str) -> str:
+    """"[1], [2], and [3]" -> "[1][2][3]": the commas and "and" between markers belong to
+    the markers (left behind, they read ",,," once the markers are checked and moved)."""
+    out, last = [], 0
+    markers = list(_MARKER.finditer(text))
+    for a, b in zip(markers, markers[1:]):
+        if _CHAIN_GAP.fullmatch(text, a.end(), b.start()):
+            out.append(text[last:a.end()])
+            last = b.start()
+    out.append(text[last:])
+    return "".join(out)
+
+
 def strip_markers(text: str) -> str:
+    text = join_marker_runs(text)
     # until none is left: removing "[1]" from "[5[1]]" leaves a marker "[5]"
     while (stripped := _MARKER.sub("", text)) != text:
         text = stripped
@@ -69,6 +86,7 @@ def strip_markers(text: str) -> str:
 def split_claims(text: str, n_passages: int) -> list[Claim]:
     """Split an answer into sentences with the valid passage numbers each one cites."""
     claims: list[Claim] = []
+    text = join_marker_runs(text)
     start = 0
     ends = [
         m.end()

@@ -95,3 +95,15 @@ def test_a_looping_reply_keeps_each_clause_once():
     # a sentence that repeats only partly keeps its new clause
     partly = "Qaim fell [1]. Qaim fell [1], and Rawa is next [2]."
     assert render(without_repeats(split_claims(partly, 2))) == "Qaim fell [1]. Qaim fell [1], and Rawa is next [2]."
+
+
+def test_a_run_of_markers_is_one_group_and_leaves_no_commas_behind():
+    # seen from the real model: "[1], [2], [3], [4], and [5]." came out as "forces,,, [1][2][4]"
+    reply = "Haider al-Abadi congratulated the Iraqi forces [1], [2], [3], [4], and [5]."
+    [claim] = split_claims(reply, 5)
+    assert claim == Claim("Haider al-Abadi congratulated the Iraqi forces.", (1, 2, 3, 4, 5))
+    assert render([Claim(claim.text, (1, 2, 4))]) == "Haider al-Abadi congratulated the Iraqi forces [1][2][4]."
+    assert strip_markers(reply) == "Haider al-Abadi congratulated the Iraqi forces."
+    # words between two markers still make two clauses
+    assert [c.text for c in split_claims("It fell in July [1], and Raqqa in October [2].", 2)] == [
+        "It fell in July", ", and Raqqa in October."]
