@@ -31,6 +31,7 @@ _BOILERPLATE = [
     r"\b(subscribe|sign up) (to|for) (our|the)\b",
     r"\bblock(ing)? ads\b|\bad ?blocker\b|^advertisement$",
     r"^(image|photo|picture|video|credit|source|graphic)s?( credit)?\s*:",
+    r"^(locator )?(map|chart|graphic|photo|image) (of|shows|showing)\b[^.!?]{0,120}\.?$",  # captions
     r"^(read|see) (more|also)\b",
     r"^(related|recommended|most read|more stories|top stories|trending)\b",
     r"^(twitter|facebook|instagram|email|e-mail)\s*:\s*\S+$",
