@@ -423,3 +423,33 @@ def test_our_own_embedded_server_that_died_is_reported_with_its_log(settings, tm
     assert str(exc) == (f"the embedded model server at {url} stopped (see its log: {server.log_path}); "
                         "ask again to start a new one")
     assert llm.stopped and server.base_url is None
+
+
+def test_qa_ask_on_a_terminal_marks_the_text_of_an_answer_cut_off(endpoint, tmp_path):
+    """What a user sees: the streamed words so far, marked as not checked, and the error on
+    a line of its own (it was glued to the last word)."""
+    import pty
+
+    server = endpoint(drop_after(REPLY[:2]))
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "QA_LLM_BASE_URL": server.url, "QA_LLM_API_KEY": KEY, "QA_DATA_DIR": str(tmp_path / "data"),
+           "COLUMNS": "200"}
+    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "ask", QUESTION], stdout=secondary,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            data = os.read(primary, 4096)
+        except OSError:  # the terminal's other end is closed: the process has exited
+            break
+        if not data:
+            break
+        shown += data
+    os.close(primary)
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    text = shown.decode(errors="replace").replace("\r", "")
+    assert "Qaim is about 320 kilometers " in text and "(cut off: not checked)" in text, text
+    assert stderr.strip().splitlines()[-1] == (
+        f"error: the model at {server.url} closed the connection in the middle of the answer; ask again")
