@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import re
@@ -74,6 +75,11 @@ def _read_text(path: Path) -> str:
         raise IngestError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     if len(data) > MAX_FILE_BYTES:
         raise IngestError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MiB, not an article")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Windows "Unicode" text: NUL bytes all over
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise IngestError(f"{path}: not UTF-16 text after its UTF-16 mark; convert it to UTF-8") from exc
     if b"\x00" in data[:8192]:
         raise IngestError(f"{path}: binary file, not an article")
     try:

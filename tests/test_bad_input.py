@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 from pathlib import Path
@@ -35,6 +36,14 @@ def test_windows_1252_text_is_read_and_undecodable_text_is_refused(tmp_path):
     (tmp_path / "bad.txt").write_bytes(b"Headline\n\n\x81\x8d\x90 not text")
     with pytest.raises(IngestError, match="not UTF-8 text .*convert it to UTF-8"):
         load_article(tmp_path / "bad.txt")
+
+
+def test_utf16_text_with_its_mark_is_read_not_called_binary(tmp_path):
+    (tmp_path / "notepad.txt").write_bytes("A headline from Notepad\n\nThe café reopened on Monday.\n".encode("utf-16"))
+    assert "café reopened on Monday" in load_article(tmp_path / "notepad.txt").text
+    (tmp_path / "cut.txt").write_bytes(codecs.BOM_UTF16_LE + b"A\x00B")  # an odd number of bytes
+    with pytest.raises(IngestError, match="not UTF-16 text"):
+        load_article(tmp_path / "cut.txt")
 
 
 def test_an_unreadable_file_is_reported_and_the_others_kept(tmp_path, store, fake_embedder, monkeypatch):
