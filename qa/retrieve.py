@@ -38,8 +38,8 @@ def retrieve(
     two of the query's rare words (a name the embedding model does not know).
     """
     vector = embedder.encode([query])[0]
+    lexical = store.lexical_index()  # first: it notices another process's writes and reopens the store
     dense = store.query(vector, max(k, CANDIDATES))
-    lexical = store.lexical_index()
     bm25 = lexical.search(query, max(k, CANDIDATES))
 
     dense_ids, bm25_ids = [p.id for p in dense], [pid for pid, _ in bm25]

@@ -120,6 +120,7 @@ class Store:
         self.collection_name = collection
         self._writes = 0
         self._lexical: _Lexical | None = None
+        self._folder = None if host else path
         try:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
@@ -186,6 +187,27 @@ class Store:
             yield
         finally:
             os.close(fd)  # releases the lock
+
+    def _reopen(self) -> None:
+        """Open the embedded store again, after another process (`qa ingest`) wrote to it.
+
+        Chroma's embedded client keeps the vector index it loaded: until it is opened
+        again, queries miss the other process's passages and reading their vectors fails
+        ("Error finding id"). Its clients share one cached system per folder, so the cache
+        is cleared first; clients opened before keep working on what they had loaded.
+        A Chroma server is always up to date: nothing to do."""
+        if self._folder is None:
+            return
+        import chromadb
+        from chromadb.api.client import SharedSystemClient
+        from chromadb.config import Settings as ChromaSettings
+
+        def reopen():
+            SharedSystemClient.clear_system_cache()
+            client = chromadb.PersistentClient(path=str(self._folder), settings=ChromaSettings(anonymized_telemetry=False))
+            return client, client.get_collection(self.collection_name, embedding_function=None)
+
+        self._client, self._col = self._call("open", reopen)
 
     def _call(self, what: str, fn, *args, **kwargs):
         try:
@@ -303,6 +325,8 @@ class Store:
         if cached and (cached.count, cached.writes) == (count, self._writes):
             self._lexical = cached._replace(checked=now)
         else:
+            if cached and cached.writes == self._writes:  # another process wrote
+                self._reopen()
             got = self._call("read", self._col.get, include=["documents"])
             index = LexicalIndex(got["ids"], got["documents"] or [])
             self._lexical = _Lexical(len(index.ids), self._writes, now, index)
@@ -312,7 +336,11 @@ class Store:
         """Passages by id, scored by cosine similarity to `embedding`."""
         if not ids:
             return []
-        got = self._call("read", self._col.get, ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        try:
+            got = self._call("read", self._col.get, ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        except StoreError:  # passages another process wrote since this client loaded its index
+            self._reopen()
+            got = self._call("read", self._col.get, ids=list(ids), include=["documents", "metadatas", "embeddings"])
         found = {
             pid: _meta_to_passage(pid, text, meta, float(np.dot(np.asarray(vec), embedding)))
             for pid, text, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])

@@ -8,6 +8,7 @@ junk), whose expected result is known, so that the properties also bite on reali
 
 from __future__ import annotations
 
+import os
 import re
 from itertools import pairwise
 from pathlib import Path
@@ -28,9 +29,14 @@ from qa.citations import (
 from qa.clean import _ODD_SPACE, _SENTENCE_END, clean_text, is_boilerplate, parse_date
 from qa.loaders import Article
 
-FUZZ = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+# In CI the examples are drawn from a fixed seed, so that a run can be repeated and a red
+# run is not the luck of the draw; local runs draw new examples every time to find bugs.
+_IN_CI = os.environ.get("CI", "").lower() not in {"", "0", "false"}
+FUZZ = settings(max_examples=200, deadline=None, database=None, derandomize=_IN_CI,
+                suppress_health_check=[HealthCheck.too_slow])
 # the splitter runs tiktoken and punkt on every example: fewer, still varied, examples
-FUZZ_CHUNKS = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ_CHUNKS = settings(max_examples=100, deadline=None, database=None, derandomize=_IN_CI,
+                       suppress_health_check=[HealthCheck.too_slow])
 
 # ---------------------------------------------------------------------------------------
 # Strategies
@@ -438,10 +444,17 @@ def test_marker_numbers_are_read_in_order(case):
 
 @FUZZ
 @given(plain_and_markers())
+@example(("[0],[0]", ["", ",", ""], [0, 0]))
 def test_strip_markers_leaves_the_rest_of_the_text(case):
     text, parts, _ = case
-    # markers go, with the blanks before them and before punctuation: every other character stays
-    assert "".join(strip_markers(text).split()) == "".join("".join(parts).split())
+    # markers go, with the blanks before them and before punctuation, and with what only
+    # joins two markers ("[1], and [2]"): every other character stays
+    between_markers = range(1, len(parts) - 1)
+    kept = [p for i, p in enumerate(parts) if not (i in between_markers and MARKER_JOINT.fullmatch(p))]
+    assert "".join(strip_markers(text).split()) == "".join("".join(kept).split())
+
+
+MARKER_JOINT = re.compile(r"(?:\s*(?:,|;|&|\band\b)\s*)+", re.IGNORECASE)
 
 
 @st.composite

@@ -99,3 +99,40 @@ def test_rebuild_waits_for_no_running_ingest(seeds_copy, store, fake_embedder, s
             Store(settings.chroma_dir, collection=settings.collection, model_id=fake_embedder.model_id,
                   rebuild=True)
     assert store.count() > 0
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from qa.ingest import ingest
+from qa.store import Store
+from tests.fakes import FakeEmbedder
+embedder = FakeEmbedder()
+store = Store(Path(sys.argv[1]), collection="articles", model_id=embedder.model_id)
+ingest([Path(sys.argv[2])], store=store, embedder=embedder)
+"""
+
+
+def test_a_long_running_process_finds_what_another_process_ingested(tmp_path, store, fake_embedder, monkeypatch):
+    """The chat stays open while `qa ingest` adds articles: Chroma's embedded client kept
+    the vector index it had loaded, so the new passages were missed by the dense search
+    and reading their vectors for a BM25 hit failed ("Error finding id")."""
+    import subprocess
+    import sys
+
+    from qa.ingest import seeds_dir
+    from qa.retrieve import retrieve
+    from tests.conftest import REPO
+
+    ingest([seeds_dir()], store=store, embedder=fake_embedder)
+    question = "Who won the Wimbledon final against Federer?"
+    assert retrieve(question, store=store, embedder=fake_embedder, k=3).passages  # this process has its index
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "tennis.txt").write_text("Djokovic wins Wimbledon\n\nNovak Djokovic won the Wimbledon final "
+                                    "against Roger Federer on Sunday in five sets.\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-c", WRITER, str(store.path), str(new)], cwd=REPO, check=True, timeout=300)
+    monkeypatch.setattr(qa.store, "LEXICAL_RECHECK_S", 0.0)  # the next question checks the store again
+    found = retrieve(question, store=store, embedder=fake_embedder, k=3)
+    assert found.passages[0].doc_id == "tennis"
+    assert store.query(fake_embedder.encode([question])[0], 1)[0].doc_id == "tennis"  # the dense search too
