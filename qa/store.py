@@ -188,7 +188,7 @@ class Store:
         finally:
             os.close(fd)  # releases the lock
 
-    def _reopen(self) -> None:
+    def refresh(self) -> None:
         """Open the embedded store again, after another process (`qa ingest`) wrote to it.
 
         Chroma's embedded client keeps the vector index it loaded: until it is opened
@@ -326,7 +326,7 @@ class Store:
             self._lexical = cached._replace(checked=now)
         else:
             if cached and cached.writes == self._writes:  # another process wrote
-                self._reopen()
+                self.refresh()
             got = self._call("read", self._col.get, include=["documents"])
             index = LexicalIndex(got["ids"], got["documents"] or [])
             self._lexical = _Lexical(len(index.ids), self._writes, now, index)
@@ -339,7 +339,7 @@ class Store:
         try:
             got = self._call("read", self._col.get, ids=list(ids), include=["documents", "metadatas", "embeddings"])
         except StoreError:  # passages another process wrote since this client loaded its index
-            self._reopen()
+            self.refresh()
             got = self._call("read", self._col.get, ids=list(ids), include=["documents", "metadatas", "embeddings"])
         found = {
             pid: _meta_to_passage(pid, text, meta, float(np.dot(np.asarray(vec), embedding)))

@@ -36,6 +36,7 @@ def assert_store_consistent(store: Store, files: list[Path]) -> None:
 def assert_vector_index_consistent(store: Store, sample: int = 40) -> None:
     """A vector search finds stored passages (a killed write must not leave Chroma's
     index out of step with its records): each sampled passage's own vector finds it."""
+    store.refresh()  # this process may hold an index loaded before the ingests it checks
     got = store.collection.get(include=["embeddings"])
     ids, vectors = got["ids"], got["embeddings"]
     step = max(1, len(ids) // sample)
