@@ -49,19 +49,20 @@ def find_files(paths: list[Path], problems: list[tuple[str, str]] | None = None)
         if path.is_file():
             found.add(path.resolve())
             continue
-        before = len(found)
+        matched = 0
         unreadable: list[OSError] = []
         for folder, _dirs, names in os.walk(path, onerror=unreadable.append):
             for name in names:
                 child = Path(folder) / name
                 if child.suffix.lower() in SUFFIXES and child.is_file():
                     found.add(child.resolve())
+                    matched += 1
         if problems is None:
             continue
         for exc in unreadable:
             where = exc.filename or path
             problems.append((str(where), f"{where}: cannot read this folder ({exc.strerror or exc}); its articles were not ingested"))
-        if len(found) == before and not unreadable:
+        if not matched and not unreadable:
             problems.append((str(path), f"{path}: no .txt, .md or .html files in this folder"))
     return sorted(found)
 
