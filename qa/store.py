@@ -101,6 +101,14 @@ def _meta_to_passage(pid: str, text: str, meta: dict[str, Any], score: float) ->
     )
 
 
+def _embedded_client(path: Path):
+    """Chroma's embedded client on the folder `path`, telemetry off."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+
+
 class Store:
     """Passages of articles in a Chroma collection (embedded client by default)."""
 
@@ -120,18 +128,16 @@ class Store:
         self.collection_name = collection
         self._writes = 0
         self._lexical: _Lexical | None = None
-        self._folder = None if host else path
         try:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
 
-            chroma_settings = ChromaSettings(anonymized_telemetry=False)
             if host:
-                self._client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+                self._client = chromadb.HttpClient(host=host, port=port, settings=ChromaSettings(anonymized_telemetry=False))
             else:
                 assert path is not None
                 path.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+                self._client = _embedded_client(path)
             if rebuild and collection in {c.name for c in self._client.list_collections()}:
                 with self.writer():  # never under a running ingest
                     self._client.delete_collection(collection)
@@ -196,15 +202,13 @@ class Store:
         ("Error finding id"). Its clients share one cached system per folder, so the cache
         is cleared first; clients opened before keep working on what they had loaded.
         A Chroma server is always up to date: nothing to do."""
-        if self._folder is None:
+        if not isinstance(self.path, Path):  # a Chroma server
             return
-        import chromadb
         from chromadb.api.client import SharedSystemClient
-        from chromadb.config import Settings as ChromaSettings
 
         def reopen():
             SharedSystemClient.clear_system_cache()
-            client = chromadb.PersistentClient(path=str(self._folder), settings=ChromaSettings(anonymized_telemetry=False))
+            client = _embedded_client(self.path)
             return client, client.get_collection(self.collection_name, embedding_function=None)
 
         self._client, self._col = self._call("open", reopen)
