@@ -53,6 +53,24 @@ def test_same_name_in_another_folder_is_another_document(tmp_path, store, fake_e
     assert report.added == 2 and len(store.documents()) == 2
 
 
+def test_a_file_never_gets_an_id_another_file_holds(tmp_path):
+    import hashlib
+
+    from qa.ingest import _doc_id
+
+    path = tmp_path / "b" / "story.txt"
+    digest = hashlib.sha1(str(path).encode()).hexdigest()
+    assert _doc_id(path, {}) == "story"
+    assert _doc_id(path, {"story": "a/story.txt"}) == f"story-{digest[:6]}"
+    # another file's path hashed to the same 6 digits (seen in the 10,000-file test: one article lost)
+    taken = {"story": "a/story.txt", f"story-{digest[:6]}": "c/story.txt"}
+    assert _doc_id(path, taken) == f"story-{digest[:12]}"
+    taken[f"story-{digest[:12]}"] = "d/story.txt"
+    assert _doc_id(path, taken) == f"story-{digest[:12]}-2"
+    # the file's own id is kept (a changed file replaces itself)
+    assert _doc_id(path, {"story": "a/story.txt", f"story-{digest[:6]}": str(path)}) == f"story-{digest[:6]}"
+
+
 def test_bad_files_are_reported_and_good_ones_kept(tmp_path, store, fake_embedder):
     (tmp_path / "good.txt").write_text("A proper headline for a story\n\nThe dam was finished in May.\n")
     (tmp_path / "empty.txt").write_text("")
