@@ -470,7 +470,8 @@ def answers(draw):
         n_clauses = draw(st.integers(1, 3))
         sent_raw, sent_canon = "", ""
         for i in range(n_clauses):
-            clause_words = " ".join(draw(words))
+            # a clause of nothing but "and" between two markers only joins them ("[1], and [2]")
+            clause_words = " ".join(draw(words.filter(lambda ws: any(w.lower() != "and" for w in ws))))
             clause = _cap(draw(st.sampled_from(NOUNS))) + " " + clause_words if i == 0 else ", " + clause_words
             last = i == n_clauses - 1
             end = draw(st.sampled_from([".", "!", "?"])) if last else ""
