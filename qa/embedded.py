@@ -177,6 +177,7 @@ class EmbeddedServer:
         self.base_url: str | None = None
         self.reuse_shared = reuse_shared
         self.shared = False  # True: the server belongs to `qa serve`, not to this process
+        self._exited: int | None = None
 
     @property
     def pid(self) -> int | None:
@@ -201,6 +202,7 @@ class EmbeddedServer:
                 "(see README) or set QA_LLM_BASE_URL to another endpoint"
             )
         model = ensure_model(self.settings.cache_dir, progress)
+        self._exited = None
         port = _free_port()
         private_dir(self.settings.log_dir)  # the log holds the user's questions
         cmd = [
@@ -239,6 +241,12 @@ class EmbeddedServer:
         assert self._proc is not None
         while time.monotonic() < deadline:
             code = self._proc.poll()
+            if crash := crash_signal(code):
+                raise ServerStartError(
+                    f"the embedded model server crashed ({crash}) while starting: its llama.cpp build cannot run "
+                    "on this CPU; run `python -m qa.embedded --check`, and rebuild llama-cpp-python with "
+                    f"scripts/install.sh (log: {self.log_path})"
+                )
             if code is not None:
                 raise ServerStartError(
                     f"the embedded model server exited with code {code} while starting; "
@@ -257,6 +265,12 @@ class EmbeddedServer:
             f"(QA_SERVER_START_TIMEOUT); see its log: {self.log_path}"
         )
 
+    @property
+    def exit_code(self) -> int | None:
+        """How our own server process ended (negative: the signal that killed it); None
+        while it runs, or when it is not ours."""
+        return self._exited
+
     def lost(self, url: str) -> bool:
         """After a request to `url` could not connect or was cut off: whether the server
         there has stopped. A stopped server is forgotten, so that the next `start()` finds
@@ -268,6 +282,8 @@ class EmbeddedServer:
                 gone = shared_server(self.settings) != url
             else:
                 gone = self._proc is None or self._proc.poll() is not None
+                if self._proc is not None and gone:
+                    self._exited = self._proc.returncode
             if gone:
                 self.base_url, self.shared = None, False
             return gone
@@ -310,13 +326,79 @@ class EmbeddedChat(OpenAIChat):
                 f"the model server of `qa serve` at {self.base_url} stopped{where} (was `qa serve` stopped?); "
                 "ask again to start a new one"
             )
+        if crash := crash_signal(self.server.exit_code):
+            return LLMError(
+                f"the embedded model server crashed ({crash}){where}: its llama.cpp build cannot run on this CPU; "
+                "run `python -m qa.embedded --check`, and rebuild llama-cpp-python with scripts/install.sh"
+            )
         return LLMError(
             f"the embedded model server at {self.base_url} stopped{where} (see its log: {self.server.log_path}); "
             "ask again to start a new one"
         )
 
 
-if __name__ == "__main__":  # `python -m qa.embedded`: assemble the model now (install step)
-    from qa.settings import Settings
+# Signals of a process that ran an instruction the CPU refused or read memory it must not:
+# a llama.cpp build for another CPU, or one that uses instructions the CPU advertises but
+# its virtual machine does not enable (seen: AMX tiles, a fault at the first matrix product).
+CRASH_SIGNALS = {signal.SIGSEGV, signal.SIGILL, signal.SIGBUS, signal.SIGFPE}
 
-    print(ensure_model(Settings().cache_dir))
+
+def crash_signal(returncode: int | None) -> str | None:
+    """The signal's name when a process ended by one of `CRASH_SIGNALS`."""
+    if returncode is None or returncode >= 0 or -returncode not in {s.value for s in CRASH_SIGNALS}:
+        return None
+    return signal.Signals(-returncode).name
+
+
+# Loads the model and writes one token: the model server does the same at its first answer.
+_GENERATE_ONE = (
+    "import sys\n"
+    "from llama_cpp import Llama\n"
+    "m = Llama(model_path=sys.argv[1], n_ctx=256, n_threads=int(sys.argv[2]), verbose=False)\n"
+    "m.create_completion('The capital of France is', max_tokens=1)\n"
+)
+
+
+def check_runtime(model: Path, threads: int, timeout: float = 300) -> str | None:
+    """Run llama.cpp on `model` for one token in a child process: None when it works,
+    otherwise what went wrong. A build can compile and load and still crash at its first
+    matrix product, which the server would only show as a connection cut mid-answer."""
+    try:
+        done = subprocess.run([sys.executable, "-c", _GENERATE_ONE, str(model), str(threads)],
+                              capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return f"llama.cpp did not write one token within {timeout:g}s"
+    if done.returncode == 0:
+        return None
+    if crash := crash_signal(done.returncode):
+        return f"llama.cpp crashed ({crash}) at its first token: the build cannot run on this CPU"
+    last = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
+    return f"llama.cpp failed at its first token: {last}"
+
+
+def main(argv: list[str]) -> int:
+    """`python -m qa.embedded`: assemble the model now (an install step); with `--check`,
+    also run llama.cpp on it for one token (exit 1, saying why, when it cannot)."""
+    from qa.errors import QAError
+    from qa.settings import load_settings
+
+    try:
+        settings = load_settings()
+        model = ensure_model(settings.cache_dir)
+    except QAError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(model)
+    if "--check" in argv:
+        if importlib.util.find_spec("llama_cpp") is None:
+            print("error: llama-cpp-python is not installed (pip install -e '.[embedded]')", file=sys.stderr)
+            return 1
+        if problem := check_runtime(model, settings.server_threads):
+            print(f"error: {problem}", file=sys.stderr)
+            return 1
+        print("llama.cpp runs the model on this CPU")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

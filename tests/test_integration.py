@@ -136,6 +136,16 @@ def test_instructions_inside_an_article_are_ignored(tmp_path, real_settings):
     assert not answer.refused and "Red Crescent" in answer.text, answer.text
 
 
+def test_the_install_check_runs_llama_cpp_on_this_cpu():
+    """`python -m qa.embedded --check` (an install step) writes one token with the real
+    build: a build with instructions this CPU refuses (AMX on a VM) fails here, not at a
+    user's first question."""
+    done = subprocess.run([sys.executable, "-m", "qa.embedded", "--check"], capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "llama.cpp runs the model on this CPU"
+
+
 def test_qa_serve_is_used_by_qa_ask_and_cleans_up(tmp_path):
     """`qa serve` starts the model once; `qa ask` in another data dir answers through it
     (it writes no server log of its own); SIGTERM stops it and removes its announcement."""

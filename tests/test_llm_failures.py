@@ -425,6 +425,44 @@ def test_our_own_embedded_server_that_died_is_reported_with_its_log(settings, tm
     assert llm.stopped and server.base_url is None
 
 
+SEGFAULT = "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)"
+
+
+def test_crash_signals_are_told_from_an_ordinary_stop():
+    from qa.embedded import crash_signal
+
+    assert crash_signal(-11) == "SIGSEGV" and crash_signal(-4) == "SIGILL"
+    assert crash_signal(-15) is None and crash_signal(1) is None and crash_signal(None) is None
+
+
+def test_our_own_embedded_server_that_crashed_says_the_build_cannot_run_here(settings, tmp_path):
+    """A llama.cpp build with instructions the CPU refuses dies at its first answer; the
+    user must learn that asking again will not help, and what will."""
+    settings = settings.model_copy(update={"cache_dir": tmp_path / "cache"})
+    server = EmbeddedServer(settings, reuse_shared=False)
+    server._proc = subprocess.Popen([sys.executable, "-c", SEGFAULT])
+    server._proc.wait()
+    server.base_url = url = f"http://127.0.0.1:{closed_port()}/v1"
+    llm = EmbeddedChat(server, base_url=url, model=MODEL_NAME, timeout=5)
+    _, exc = consume(llm)
+    assert str(exc) == ("the embedded model server crashed (SIGSEGV): its llama.cpp build cannot run on this CPU; "
+                        "run `python -m qa.embedded --check`, and rebuild llama-cpp-python with scripts/install.sh")
+    assert llm.stopped and server.exit_code == -11
+
+
+def test_the_runtime_check_reports_a_crash_a_failure_and_success(monkeypatch, tmp_path):
+    import qa.embedded
+    from qa.embedded import check_runtime
+
+    model = tmp_path / "model.gguf"
+    monkeypatch.setattr(qa.embedded, "_GENERATE_ONE", SEGFAULT)
+    assert check_runtime(model, 1) == "llama.cpp crashed (SIGSEGV) at its first token: the build cannot run on this CPU"
+    monkeypatch.setattr(qa.embedded, "_GENERATE_ONE", "raise SystemExit('no such model file')")
+    assert check_runtime(model, 1) == "llama.cpp failed at its first token: no such model file"
+    monkeypatch.setattr(qa.embedded, "_GENERATE_ONE", "import sys; assert sys.argv[1:] == [sys.argv[1], '1']")
+    assert check_runtime(model, 1) is None
+
+
 def test_qa_ask_on_a_terminal_marks_the_text_of_an_answer_cut_off(endpoint, tmp_path):
     """What a user sees: the streamed words so far, marked as not checked, and the error on
     a line of its own (it was glued to the last word)."""
