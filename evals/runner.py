@@ -118,6 +118,7 @@ def score(case: Case, outcome: Outcome, judge=None) -> dict:
         "unsupported": [s for (s, _), ok in zip(sentences, supported) if not ok],
         "latency_ms": round(outcome.latency_ms, 1),
         "first_token_ms": None if outcome.first_token_ms is None else round(outcome.first_token_ms, 1),
+        "retried": outcome.retried,
     }
     if case.answerable and case.docs and outcome.error is None:
         record["hit"] = HitRate().compute(expected_ids=list(case.docs), retrieved_ids=outcome.docs).score

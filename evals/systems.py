@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from evals.cases import Case
 from evals.scoring import looks_like_refusal
-from qa import Answer, Assistant, Delta, Settings
+from qa import Answer, Assistant, Delta, Retrying, Settings
 from qa.store import Store
 
 _SOURCE_PREFIX = re.compile(r"\ASource \d+:\s*")
@@ -26,6 +26,7 @@ class Outcome:
     latency_ms: float = 0.0
     first_token_ms: float | None = None
     error: str | None = None
+    retried: list[int] = field(default_factory=list)  # ours: the passages of a focused retry (qa.focus)
 
 
 class Ours:
@@ -40,10 +41,13 @@ class Ours:
             assistant.ask(earlier)
         raw: list[str] = []
         final: Answer | None = None
+        retried: list[int] = []
         started = time.perf_counter()
         for event in assistant.stream(case.question):
             if isinstance(event, Delta):
                 raw.append(event.text)
+            elif isinstance(event, Retrying):
+                retried = list(event.passages)
             elif isinstance(event, Answer):
                 final = event
         latency = (time.perf_counter() - started) * 1000
@@ -56,6 +60,7 @@ class Ours:
             docs=[p.doc_id for p in final.passages],
             latency_ms=latency,
             first_token_ms=final.timings.first_token_ms,
+            retried=retried,
         )
 
 

@@ -20,6 +20,7 @@ _EXPORTS = {
     "Delta": "qa.types",
     "Passage": "qa.types",
     "QAError": "qa.errors",
+    "Retrying": "qa.types",
     "Settings": "qa.settings",
     "Sources": "qa.types",
     "Timings": "qa.types",
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from qa.assistant import Assistant, ask
     from qa.errors import QAError
     from qa.settings import Settings, load_settings
-    from qa.types import Answer, Citation, Delta, Passage, Sources, Timings
+    from qa.types import Answer, Citation, Delta, Passage, Retrying, Sources, Timings
 
 
 def __getattr__(name: str):

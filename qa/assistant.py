@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from qa import answer as answering
-from qa import prompts
+from qa import focus, prompts
+from qa.citations import is_refusal
 from qa.embed import Embedder
 from qa.embedded import Progress
-from qa.errors import InputError
+from qa.errors import InputError, QAError
 from qa.ingest import IngestProgress, IngestReport, ingest, seeds_dir
 from qa.llm import ChatModel
 from qa.query import condense, fallback
@@ -20,11 +21,11 @@ from qa.responsive import answers_question
 from qa.retrieve import Retrieved, retrieve
 from qa.settings import Settings
 from qa.store import Store
-from qa.types import Answer, Delta, Sources, Timings
+from qa.types import Answer, Delta, Retrying, Sources, Timings
 
 log = logging.getLogger("qa")
 
-Event = Sources | Delta | Answer
+Event = Sources | Delta | Retrying | Answer
 HISTORY_TURNS = 2  # earlier turns given to the model
 HISTORY_KEPT = 16  # answers kept in memory (a long chat must not grow without bound)
 
@@ -173,7 +174,8 @@ class Assistant:
             del self.history[:-HISTORY_KEPT]
 
     def stream(self, question: str, *, standalone: bool = False) -> Iterator[Event]:
-        """Yield `Sources` (the passages) first, then `Delta`s of text, then the `Answer`.
+        """Yield `Sources` (the passages) first, then `Delta`s of text, `Retrying` when the
+        model is asked again with the passages the question is about, then the `Answer`.
 
         A question is a follow-up of the conversation so far; a `standalone` one neither
         reads nor extends it, so several threads can ask through one `Assistant` at once."""
@@ -239,6 +241,23 @@ class Assistant:
             checked = answering.finish(question, reply, passages, Timings())
             if not checked.refused and not answers_question(search, checked.text, llm):
                 reply = ""  # related facts, not an answer: the refusal
+        final = answering.finish(question, reply, passages, Timings())
+        subset = focus.retry_passages(search, final, passages) if self.settings.focus_retry else []
+        if subset:  # the answer missed the passage the question is about: ask with it alone
+            log.info("asking again with passages %s only", subset)
+            yield Retrying(passages=subset)
+            try:
+                retry = "".join(llm.stream(
+                    answering.build_messages(question, [passages[n - 1] for n in subset], earlier),
+                    max_tokens=self.settings.llm_max_tokens, temperature=self.settings.llm_temperature,
+                ))
+            except QAError as exc:  # the first answer is whole and checked: it stands
+                log.warning("the focused retry failed, the first answer stands: %s", exc)
+                retry = ""
+            if retry and not is_refusal(retry, prompts.refusal_sentence()):
+                retried = answering.finish(question, focus.renumber(retry, subset), passages, Timings())
+                if not retried.refused:
+                    reply = focus.renumber(retry, subset)
         timings = Timings(
             retrieve_ms=retrieve_ms,
             condense_ms=condense_ms,

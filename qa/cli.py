@@ -151,7 +151,7 @@ def ask_cmd(
     OpenAI-compatible endpoint. On an empty store, the bundled seed articles are ingested first.
     """
     from qa.assistant import Assistant, check_question
-    from qa.types import Answer, Delta, Sources
+    from qa.types import Answer, Delta, Retrying, Sources
 
     settings = _settings()
     if top_k:
@@ -175,6 +175,9 @@ def ask_cmd(
                     # the model's text as written: a piece may be "[/]" or ":warning:" alone
                     out.print(visible(event.text), end="", markup=False, emoji=False, highlight=False)
                     streamed = True
+            elif isinstance(event, Retrying):
+                if not as_json and out.is_terminal:
+                    out.print(Text(f" (checking: asking again with {_numbers(event.passages)} only)", style="dim"))
             else:
                 final = event
     except QAError:
@@ -189,6 +192,12 @@ def ask_cmd(
         out.print("\n")
         out.rule(style="dim")
     _print_answer(final)
+
+
+def _numbers(passages: list[int]) -> str:
+    """[2] -> "passage [2]"; [1, 3] -> "passages [1] and [3]"."""
+    marks = [f"[{n}]" for n in passages]
+    return f"passage {marks[0]}" if len(marks) == 1 else "passages " + ", ".join(marks[:-1]) + f" and {marks[-1]}"
 
 
 def _start_model(assistant) -> None:

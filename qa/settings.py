@@ -103,6 +103,11 @@ class Settings(BaseSettings):
         description="Ask the model whether a checked answer answers the question (one short "
         "extra call); a no turns it into the refusal.",
     )
+    focus_retry: bool = Field(
+        default=True,
+        description="When the checked answer missed the passage that holds the question's rare words, "
+        "ask the model once more with that passage alone (qa/focus.py; never after a refusal).",
+    )
     max_question_chars: int = Field(
         default=2000, ge=10, description="Longest question accepted, in characters."
     )

@@ -138,3 +138,11 @@ class Delta(_Frozen):
     """A piece of answer text, as the model writes it."""
 
     text: str
+
+
+class Retrying(_Frozen):
+    """Sent after the Deltas when the checked answer missed the passage the question is
+    about (see `qa.focus`): the model is asked again with `passages` (their numbers) only,
+    without streaming; the `Answer` that follows is the checked result."""
+
+    passages: list[int]

@@ -451,3 +451,35 @@ def test_a_citation_is_followed_by_clicking_its_marker(make_app):
             assert view.has_focus and view.selected_citation == 1
 
     run(scenario)
+
+
+class RetryGatedLLM(FakeLLM):
+    """Its second call (the focused retry) waits until the test opens the gate."""
+
+    def __init__(self, *replies: str) -> None:
+        super().__init__(*replies)
+        self.gate = threading.Event()
+
+    def stream(self, messages, *, max_tokens: int, temperature: float) -> Iterator[str]:
+        if self.calls:
+            self.gate.wait(10)
+        yield from super().stream(messages, max_tokens=max_tokens, temperature=temperature)
+
+
+def test_the_status_says_when_the_model_is_asked_again_and_the_checked_retry_is_the_answer(make_app):
+    llm = RetryGatedLLM(
+        "Deir el-Zour is the largest city in eastern Syria and the capital of the province [1].", "Raqqah [1]."
+    )
+    app = make_app(llm)
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            view = await ask(app, pilot, "Which city had served as Islamic State's de facto capital in Syria?", wait=False)
+            await until(pilot, lambda: app.status.activity.startswith("Checking: asking again with ["))
+            assert view.answer is None
+            llm.gate.set()
+            await until(pilot, lambda: view.answer is not None and app.running is None)
+            assert view.answer.text.startswith("Raqqah [") and len(llm.calls) == 2
+
+    run(scenario)

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, ProgressBar
 from textual.worker import Worker, get_current_worker
 
-from qa import Answer, Assistant, Delta, QAError, Settings, Sources
+from qa import Answer, Assistant, Delta, QAError, Retrying, Settings, Sources
 from tui.conversations import ConversationStore
 from tui.export import export_path, to_markdown
 from qa.text import visible
@@ -259,6 +259,8 @@ class ChatApp(App[None]):
                     self._ui(self._sources_found, view, event)
                 elif isinstance(event, Delta):
                     self._ui(self._delta, view, event.text)
+                elif isinstance(event, Retrying):
+                    self._ui(self._retrying, view, event)
         except QAError as exc:
             if not worker.is_cancelled:
                 self._ui(self._failed, view, question, str(exc))
@@ -286,6 +288,11 @@ class ChatApp(App[None]):
             self.status.activity = "Writing…"
         await view.append(text)
         self.conversation.scroll_end(animate=False)
+
+    async def _retrying(self, view: AnswerView, event: Retrying) -> None:
+        if not view.cancelled:
+            marks = ", ".join(f"[{n}]" for n in event.passages)
+            self.status.activity = f"Checking: asking again with {marks} only…"
 
     async def _answered(self, view: AnswerView, answer: Answer) -> None:
         if view.cancelled:
