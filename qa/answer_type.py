@@ -57,6 +57,20 @@ NAMED = frozenset(
 MEASURES = frozenset(
     """percentage percent proportion share fraction number amount total population toll""".split()
 )
+# A number given in a unit the question does not ask about is another fact: asked for the
+# population of a town, "about 320 kilometers" is its distance from the capital; asked how
+# many people lived there, "nearly three years" is how long a siege lasted. Each group: the
+# units, and the question words that ask for them.
+UNIT_GROUPS = (
+    (frozenset("kilometre kilometres kilometer kilometers km kms mile miles metre metres meter meters".split()),
+     frozenset("far distance long wide high kilometre kilometres kilometer kilometers km mile miles metre metres "
+               "meter meters".split())),
+    (frozenset("year years month months week weeks day days hour hours minute minutes".split()),
+     frozenset("long old age time year years month months week weeks day days hour hours minute minutes".split())),
+    (frozenset("per percent %".split()),
+     frozenset("much percent percentage per share proportion fraction".split())),
+)
+AMOUNT_TOKEN = re.compile(r"\d[\d,.]*|%|[^\W\d_]+")
 NUMERIC_DATE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b")
 TIME_NOUNS = frozenset("date day month year time".split())
 WH = frozenset("who whom whose when which what how where why".split())
@@ -146,13 +160,24 @@ def gives(kind: Kind, answer: str, question: str) -> bool:
     """True when `answer` holds something of `kind` (for a name: one the question lacks)."""
     words = {w.lower() for w in TOKEN.findall(answer)}
     if kind is Kind.NUMBER:
-        return bool(numbers(answer)) or bool(words & NUMBER_WORDS)
+        return _gives_amount(answer, question)
     if kind is Kind.TIME:
         return bool(re.search(r"\d", answer)) or bool(words & TIME_WORDS)
     if kind is Kind.DATE:  # "may" counts only beside a number ("3 May"), not as the verb
         months = words & MONTHS
         return bool(NUMERIC_DATE.search(answer) or months - {"may"} or months and re.search(r"\d", answer))
     return bool(_new_names(answer, question))
+
+
+def _gives_amount(answer: str, question: str) -> bool:
+    """A number (in digits or words) that is not in a unit the question does not ask for."""
+    asked = {w.lower() for w in AMOUNT_TOKEN.findall(question)}
+    foreign = frozenset().union(*(units for units, asking in UNIT_GROUPS if not asked & asking))
+    tokens = [t.lower() for t in AMOUNT_TOKEN.findall(answer)]
+    return any(
+        (t[0].isdigit() or t in NUMBER_WORDS) and (i + 1 == len(tokens) or tokens[i + 1] not in foreign)
+        for i, t in enumerate(tokens)
+    )
 
 
 def answers(question: str, answer: str) -> bool:

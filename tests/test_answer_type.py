@@ -58,6 +58,21 @@ def test_a_fraction_is_an_amount():
     assert answers("Roughly how much of the province do they hold?", "They hold about a third of it.")
 
 
+def test_an_amount_in_a_unit_the_question_does_not_ask_about_is_another_fact():
+    """Seen from the real model: "What is the population of al-Qaim?" answered "about 320
+    kilometers (200 miles) west of Baghdad", a number the lexical checks let through."""
+    assert not answers("What is the population of al-Qaim?", "The population of al-Qaim is about 320 kilometers "
+                       "(200 miles) west of Baghdad [1].")
+    assert not answers("How many people lived in the city?", "The siege lasted nearly three years [1].")
+    assert not answers("How many civilians were killed?", "IS lost more than 90 per cent of its territory [1].")
+    # the unit the question asks about, a share after "how much", or no unit at all
+    assert answers("How many years did the siege last?", "Nearly three years [1].")
+    assert answers("How many kilometres is Qaim from Baghdad?", "About 320 kilometres [1].")
+    assert answers("How much of its territory has IS lost?", "More than 90 per cent [1], or 96% [2].")
+    assert answers("How many civilians were killed?", "About 200 civilians, 20 of them in one day [1].")
+    assert answers("How many fighters were captured?", "200 [1].")
+
+
 def test_a_date_question_needs_a_calendar_date_not_a_weekday():
     question = "On what date exactly did the offensive begin?"
     assert expected(question) is Kind.DATE

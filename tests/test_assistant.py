@@ -149,7 +149,7 @@ def test_responsiveness_check_turns_related_facts_into_the_refusal(settings, see
     llm = FakeLLM("Qaim is about 320 kilometers west of Baghdad [1].", verdict)
     assistant = Assistant(settings=settings.model_copy(update={"check_responsive": True}), store=seeded_store,
                           embedder=fake_embedder, llm=llm)
-    answer = assistant.ask("How many people live in Qaim, west of Baghdad?")
+    answer = assistant.ask("What is life like in Qaim, west of Baghdad?")  # no kind of answer expected: the verdict decides
     assert answer.refused is refused
     assert "yes or no" in llm.calls[1][-1]["content"] and "[1]" not in llm.calls[1][-1]["content"]
 
