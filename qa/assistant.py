@@ -10,7 +10,6 @@ from pathlib import Path
 
 from qa import answer as answering
 from qa import focus, prompts
-from qa.citations import is_refusal
 from qa.embed import Embedder
 from qa.embedded import Progress
 from qa.errors import InputError, QAError
@@ -237,11 +236,9 @@ class Assistant:
             parts.append(delta)
             yield Delta(text=delta)
         reply = "".join(parts)
-        if self.settings.check_responsive:  # optional: one more model call
-            checked = answering.finish(question, reply, passages, Timings())
-            if not checked.refused and not answers_question(search, checked.text, llm):
-                reply = ""  # related facts, not an answer: the refusal
         final = answering.finish(question, reply, passages, Timings())
+        if self.settings.check_responsive and not final.refused and not answers_question(search, final.text, llm):
+            final = answering.refusal(question, passages, Timings())  # related facts, not an answer
         subset = focus.retry_passages(search, final, passages) if self.settings.focus_retry else []
         if subset:  # the answer missed the passage the question is about: ask with it alone
             log.info("asking again with passages %s only", subset)
@@ -254,10 +251,9 @@ class Assistant:
             except QAError as exc:  # the first answer is whole and checked: it stands
                 log.warning("the focused retry failed, the first answer stands: %s", exc)
                 retry = ""
-            if retry and not is_refusal(retry, prompts.refusal_sentence()):
-                retried = answering.finish(question, focus.renumber(retry, subset), passages, Timings())
-                if not retried.refused:
-                    reply = focus.renumber(retry, subset)
+            retried = answering.finish(question, focus.renumber(retry, subset), passages, Timings())
+            if not retried.refused:  # the same checks; a refusal never replaces an answer
+                final = retried
         timings = Timings(
             retrieve_ms=retrieve_ms,
             condense_ms=condense_ms,
@@ -265,8 +261,7 @@ class Assistant:
             first_token_ms=first_token_ms,
             total_ms=retrieve_ms + (time.perf_counter() - requested) * 1000,
         )
-        final = answering.finish(question, reply, passages, timings)
-        final = final.model_copy(update={"search_query": search})
+        final = final.model_copy(update={"timings": timings, "search_query": search})
         self._remember(final, standalone)
         yield final
 
