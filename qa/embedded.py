@@ -177,7 +177,6 @@ class EmbeddedServer:
         self.base_url: str | None = None
         self.reuse_shared = reuse_shared
         self.shared = False  # True: the server belongs to `qa serve`, not to this process
-        self._exited: int | None = None
 
     @property
     def pid(self) -> int | None:
@@ -202,7 +201,6 @@ class EmbeddedServer:
                 "(see README) or set QA_LLM_BASE_URL to another endpoint"
             )
         model = ensure_model(self.settings.cache_dir, progress)
-        self._exited = None
         port = _free_port()
         private_dir(self.settings.log_dir)  # the log holds the user's questions
         cmd = [
@@ -269,7 +267,7 @@ class EmbeddedServer:
     def exit_code(self) -> int | None:
         """How our own server process ended (negative: the signal that killed it); None
         while it runs, or when it is not ours."""
-        return self._exited
+        return self._proc.poll() if self._proc is not None else None
 
     def lost(self, url: str) -> bool:
         """After a request to `url` could not connect or was cut off: whether the server
@@ -282,8 +280,6 @@ class EmbeddedServer:
                 gone = shared_server(self.settings) != url
             else:
                 gone = self._proc is None or self._proc.poll() is not None
-                if self._proc is not None and gone:
-                    self._exited = self._proc.returncode
             if gone:
                 self.base_url, self.shared = None, False
             return gone
