@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from enum import Enum
 
 from qa.citations import split_claims, strip_markers
-from qa.text import NOT_NAMES, SPELLING_RATIO, STOP, TOKEN, content_stems, numbers, spelt_alike, stem
+from qa.text import NOT_NAMES, SPELLING_RATIO, STOP, TOKEN, content_stems, spelt_alike, stem
 
 
 class Kind(Enum):
