@@ -47,8 +47,9 @@ def retry_passages(question: str, answer: Answer, passages: Sequence[Passage]) -
     `answer` is what the checks made of the model's reply. Words of the
     question that most passages hold ("Syrian", "army") do not tell the passages apart;
     only the rare ones count, as IDF does in search."""
-    if answer.refused or not passages:
-        return []  # "the articles do not say" stands: asking again would invite a guess
+    cited = {c.n for c in answer.citations}
+    if not cited or not passages:  # a refusal cites nothing: "the articles do not say" stands
+        return []
     terms = content_stems(question)
     holds = [held(terms, p.text) for p in passages]
     limit = max(1, int(len(passages) * RARE_SHARE))
@@ -58,9 +59,6 @@ def retry_passages(question: str, answer: Answer, passages: Sequence[Passage]) -
     if best[0] == 0:
         return []
     focused = [n for n, r in enumerate(ranks, start=1) if r == best][:MAX_FOCUSED]
-    cited = {c.n for c in answer.citations}
-    if not cited:
-        return []
     top = holds[focused[0] - 1]
     cited_terms = set().union(*(holds[n - 1] for n in cited))
     more_words = len(top) - max(len(holds[n - 1]) for n in cited)

@@ -459,7 +459,7 @@ def test_the_runtime_check_reports_a_crash_a_failure_and_success(monkeypatch, tm
     assert check_runtime(model, 1) == "llama.cpp crashed (SIGSEGV) at its first token: the build cannot run on this CPU"
     monkeypatch.setattr(qa.embedded, "_GENERATE_ONE", "raise SystemExit('no such model file')")
     assert check_runtime(model, 1) == "llama.cpp failed at its first token: no such model file"
-    monkeypatch.setattr(qa.embedded, "_GENERATE_ONE", "import sys; assert sys.argv[1:] == [sys.argv[1], '1']")
+    monkeypatch.setattr(qa.embedded, "_GENERATE_ONE", f"import sys; assert sys.argv[1:] == [{str(model)!r}, '1']")
     assert check_runtime(model, 1) is None
 
 
