@@ -15,7 +15,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from pydantic import PrivateAttr
 
-from qa.embed import Embedder
+from qa.models.embed import Embedder
 
 
 class QAEmbedding(BaseEmbedding):

@@ -20,9 +20,9 @@ from evals.scoring import (
     percentile,
 )
 from evals.systems import Outcome
+from qa.articles.ingest import ingest, seeds_dir
 from qa.errors import QAError
-from qa.ingest import ingest, seeds_dir
-from qa.store import Store
+from qa.index.store import Store
 
 # (done, total, what is running now)
 RunProgress = Callable[[int, int, str], None]

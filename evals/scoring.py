@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from qa.citations import all_markers, split_claims, strip_markers
-from qa.verify import support
+from qa.answering.citations import all_markers, split_claims, strip_markers
+from qa.answering.verify import support
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
@@ -77,7 +77,7 @@ def cited_sentences(text: str, passages: Sequence[str]) -> list[tuple[str, list[
 
 
 def lexically_supported(sentence: str, cited: Sequence[str], question: str = "") -> bool:
-    """The deterministic check of `qa.verify`: numbers, names and most content words of
+    """The deterministic check of `qa.answering.verify`: numbers, names and most content words of
     the sentence (beyond the question's own words) are in the passages it cites."""
     return support(sentence, "\n".join(cited), question).ok
 

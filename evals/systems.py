@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from evals.cases import Case
 from evals.scoring import looks_like_refusal
 from qa import Answer, Assistant, Delta, Retrying, Settings
-from qa.store import Store
+from qa.index.store import Store
 
 _SOURCE_PREFIX = re.compile(r"\ASource \d+:\s*")
 
@@ -26,7 +26,7 @@ class Outcome:
     latency_ms: float = 0.0
     first_token_ms: float | None = None
     error: str | None = None
-    retried: list[int] = field(default_factory=list)  # ours: the passages of a focused retry (qa.focus)
+    retried: list[int] = field(default_factory=list)  # ours: the passages of a focused retry (qa.answering.focus)
 
 
 class Ours:

@@ -8,18 +8,17 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from qa import answer as answering
-from qa import focus, prompts
-from qa.embed import Embedder
-from qa.embedded import Progress
+from qa.answering import focus, generate, prompts
+from qa.answering.condense import condense, fallback
+from qa.answering.responsive import answers_question
+from qa.articles.ingest import IngestProgress, IngestReport, ingest, seeds_dir
 from qa.errors import InputError, QAError
-from qa.ingest import IngestProgress, IngestReport, ingest, seeds_dir
-from qa.llm import ChatModel
-from qa.query import condense, fallback
-from qa.responsive import answers_question
-from qa.retrieve import Retrieved, retrieve
+from qa.index.store import Store
+from qa.models.embed import Embedder
+from qa.models.embedded import Progress
+from qa.models.llm import ChatModel
+from qa.search.retrieve import Retrieved, retrieve
 from qa.settings import Settings
-from qa.store import Store
 from qa.types import Answer, Delta, Retrying, Sources, Timings
 
 log = logging.getLogger("qa")
@@ -107,7 +106,7 @@ class Assistant:
         worked examples) now. The llama.cpp server keeps the last prompt's state, so the
         first question then pays only for its passages: measured on 2 cores, the first
         answer's first token came after 15.9 s cold and 4.9 s with the prefix read."""
-        messages = answering.build_messages("warm-up", [], [])
+        messages = generate.build_messages("warm-up", [], [])
         for _ in self.llm.stream(messages, max_tokens=1, temperature=self.settings.llm_temperature):
             pass
 
@@ -209,7 +208,7 @@ class Assistant:
         retrieve_ms = condense_ms + (time.perf_counter() - started) * 1000
         yield Sources(passages=passages, relevant=found.relevant)
         if not found.relevant:
-            final = answering.refusal(
+            final = generate.refusal(
                 question, passages,
                 Timings(retrieve_ms=retrieve_ms, condense_ms=condense_ms, total_ms=retrieve_ms,
                         model_start_ms=model_start_ms),
@@ -222,7 +221,7 @@ class Assistant:
         llm = self.llm  # starts the embedded server on first use
         model_start_ms += (time.perf_counter() - model_started) * 1000
         earlier = [(a.question, a.text) for a in history if not a.refused]
-        messages = answering.build_messages(question, passages, earlier)
+        messages = generate.build_messages(question, passages, earlier)
         first_token_ms: float | None = None
         parts: list[str] = []
         # Time spent by the caller between our events (printing, starting the model) is
@@ -236,22 +235,22 @@ class Assistant:
             parts.append(delta)
             yield Delta(text=delta)
         reply = "".join(parts)
-        final = answering.finish(question, reply, passages, Timings())
+        final = generate.finish(question, reply, passages, Timings())
         if self.settings.check_responsive and not final.refused and not answers_question(search, final.text, llm):
-            final = answering.refusal(question, passages, Timings())  # related facts, not an answer
+            final = generate.refusal(question, passages, Timings())  # related facts, not an answer
         subset = focus.retry_passages(search, final, passages) if self.settings.focus_retry else []
         if subset:  # the answer missed the passage the question is about: ask with it alone
             log.info("asking again with passages %s only", subset)
             yield Retrying(passages=subset)
             try:
                 retry = "".join(llm.stream(
-                    answering.build_messages(question, [passages[n - 1] for n in subset], earlier),
+                    generate.build_messages(question, [passages[n - 1] for n in subset], earlier),
                     max_tokens=self.settings.llm_max_tokens, temperature=self.settings.llm_temperature,
                 ))
             except QAError as exc:  # the first answer is whole and checked: it stands
                 log.warning("the focused retry failed, the first answer stands: %s", exc)
                 retry = ""
-            retried = answering.finish(question, focus.renumber(retry, subset), passages, Timings())
+            retried = generate.finish(question, focus.renumber(retry, subset), passages, Timings())
             if not retried.refused:  # the same checks; a refusal never replaces an answer
                 final = retried
         timings = Timings(

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.text import Text
 
 from qa.errors import QAError
-from qa.llm import shown_url
+from qa.models.llm import shown_url
 from qa.text import one_line, visible  # articles, names and the model's text are untrusted: never markup, no ESC
 
 app = typer.Typer(
@@ -44,7 +44,7 @@ def _ingest_with_progress(assistant, paths: list[Path] | None, *, quiet: bool = 
         TimeElapsedColumn,
     )
 
-    from qa.ingest import ingest, seeds_dir
+    from qa.articles.ingest import ingest, seeds_dir
 
     with Progress(
         # file names are not markup: "[red]x[/red].txt" or ":warning:.txt" is shown as written
@@ -82,8 +82,8 @@ def ingest_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Add articles to the store. Unchanged files are skipped, changed files replaced."""
+    from qa.articles.loaders import find_files
     from qa.assistant import Assistant
-    from qa.loaders import find_files
     from qa.runtime import default_embedder, open_store
 
     settings = _settings()
@@ -227,8 +227,8 @@ def serve_cmd() -> None:
     import signal
 
     from qa.assistant import Assistant
-    from qa.embedded import EmbeddedServer, announce, shared_server, withdraw
     from qa.errors import ConfigError
+    from qa.models.embedded import EmbeddedServer, announce, shared_server, withdraw
     from qa.runtime import adopt_server
 
     settings = _settings()
@@ -267,7 +267,7 @@ def status_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
 ) -> None:
     """Where data is kept, what is in the store, and which model answers."""
-    from qa.embed import MODEL_ID
+    from qa.models.embed import MODEL_ID
     from qa.runtime import model_name, open_store
 
     settings = _settings()
@@ -296,7 +296,7 @@ def status_cmd(
 
 
 def _embedded_endpoint(settings) -> str:
-    from qa.embedded import shared_server
+    from qa.models.embedded import shared_server
 
     url = shared_server(settings)
     return f"the model server of `qa serve` at {url}" if url else "embedded llama.cpp server (127.0.0.1), started on demand"

@@ -9,11 +9,11 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
-from qa.embed import MiniLMEmbedder
-from qa.embedded import MODEL_NAME, EmbeddedChat, EmbeddedServer, Progress
-from qa.llm import ChatModel, OpenAIChat
+from qa.index.store import Store
+from qa.models.embed import MiniLMEmbedder
+from qa.models.embedded import MODEL_NAME, EmbeddedChat, EmbeddedServer, Progress
+from qa.models.llm import ChatModel, OpenAIChat
 from qa.settings import Settings, private_dir
-from qa.store import Store
 
 DEFAULT_REMOTE_MODEL = "gpt-4o-mini"
 

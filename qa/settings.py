@@ -106,7 +106,7 @@ class Settings(BaseSettings):
     focus_retry: bool = Field(
         default=True,
         description="When the checked answer missed the passage that holds the question's rare words, "
-        "ask the model once more with that passage alone (qa/focus.py; never after a refusal).",
+        "ask the model once more with that passage alone (qa/answering/focus.py; never after a refusal).",
     )
     max_question_chars: int = Field(
         default=2000, ge=10, description="Longest question accepted, in characters."

@@ -142,7 +142,7 @@ class Delta(_Frozen):
 
 class Retrying(_Frozen):
     """Sent after the Deltas when the checked answer missed the passage the question is
-    about (see `qa.focus`): the model is asked again with `passages` (their numbers) only,
+    about (see `qa.answering.focus`): the model is asked again with `passages` (their numbers) only,
     without streaming; the `Answer` that follows is the checked result."""
 
     passages: list[int]

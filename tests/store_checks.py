@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from qa.loaders import load_article
-from qa.store import Store
+from qa.articles.loaders import load_article
+from qa.index.store import Store
 
 
 def assert_store_consistent(store: Store, files: list[Path]) -> None:

@@ -1,5 +1,5 @@
-from qa.answer import finish
-from qa.answer_type import Kind, answering_sentence, answers, expected
+from qa.answering.answer_type import Kind, answering_sentence, answers, expected
+from qa.answering.generate import finish
 from qa.types import Passage, Timings
 
 

@@ -1,8 +1,8 @@
 import pytest
 
 from qa import Answer, Assistant, Delta, Sources, ask
+from qa.answering.prompts import refusal_sentence
 from qa.errors import InputError, LLMError
-from qa.prompts import refusal_sentence
 from tests.fakes import FakeLLM
 
 
@@ -157,7 +157,7 @@ def test_responsiveness_check_turns_related_facts_into_the_refusal(settings, see
 def test_reingest_reads_the_stored_files_again_and_never_adds_the_seeds_to_a_users_store(
     settings, store, fake_embedder, seeds_copy
 ):
-    from qa.ingest import ingest
+    from qa.articles.ingest import ingest
 
     ingest([seeds_copy], store=store, embedder=fake_embedder, chunk_size=settings.chunk_size)
     assistant = Assistant(settings=settings, store=store, embedder=fake_embedder, llm=FakeLLM())

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from qa.articles.ingest import ingest
+from qa.articles.loaders import find_files, load_article
 from qa.errors import IngestError, InputError
-from qa.ingest import ingest
-from qa.loaders import find_files, load_article
-from qa.store import Store
+from qa.index.store import Store
 from tests.test_cli import run
 
 GOOD = "A proper headline for a story\n\nThe dam on the river was finished in May.\n"
@@ -91,18 +91,18 @@ def test_a_folder_without_articles_is_reported(tmp_path, store, fake_embedder):
 
 
 def test_a_file_that_breaks_the_parser_is_skipped_and_the_others_kept(tmp_path, store, fake_embedder, monkeypatch):
-    import qa.ingest
+    import qa.articles.ingest
 
     (tmp_path / "good.txt").write_text(GOOD)
     (tmp_path / "odd.html").write_text("<html><body><p>anything</p></body></html>")
-    real = qa.ingest.load_article
+    real = qa.articles.ingest.load_article
 
     def load(path):
         if path.suffix == ".html":
             raise ValueError("the parser\nchoked")  # what a third-party parser may raise
         return real(path)
 
-    monkeypatch.setattr(qa.ingest, "load_article", load)
+    monkeypatch.setattr(qa.articles.ingest, "load_article", load)
     report = ingest([tmp_path], store=store, embedder=fake_embedder)
     assert report.added == 1
     [(path, message)] = report.failed

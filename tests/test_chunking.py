@@ -1,6 +1,6 @@
-from qa.chunking import chunk_article
-from qa.ingest import seeds_dir
-from qa.loaders import load_article
+from qa.articles.chunking import chunk_article
+from qa.articles.ingest import seeds_dir
+from qa.articles.loaders import load_article
 
 
 def test_passages_cover_the_article_in_order_with_exact_spans():

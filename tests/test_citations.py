@@ -1,6 +1,6 @@
 import pytest
 
-from qa.citations import (
+from qa.answering.citations import (
     Claim,
     is_refusal,
     marker_numbers,
@@ -63,7 +63,7 @@ def test_abbreviations_do_not_end_sentences():
 
 
 def test_all_markers_keeps_invalid_numbers_for_scoring():
-    from qa.citations import all_markers
+    from qa.answering.citations import all_markers
 
     assert all_markers("Raqqa fell [1]. It was in 2017 [7][2-3]. No marker.") == [1, 7, 2, 3]
 
@@ -85,7 +85,7 @@ def test_adjacent_markers_do_not_split_a_sentence():
 
 
 def test_a_looping_reply_keeps_each_clause_once():
-    from qa.citations import render, split_claims, without_repeats
+    from qa.answering.citations import render, split_claims, without_repeats
 
     reply = ("320 kilometers (200 miles) west of Baghdad [1], 320 kilometers (200 miles) west of Baghdad [1], "
              "320 kilometers (200 miles) west of Baghdad [1]. It lies on the Euphrates [2]. "

@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from qa.clean import clean_text, parse_date
-from qa.ingest import seeds_dir
-from qa.loaders import load_article
+from qa.articles.clean import clean_text, parse_date
+from qa.articles.ingest import seeds_dir
+from qa.articles.loaders import load_article
 
 PAGE = """Main navigation
 Skip to content

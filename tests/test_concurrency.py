@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from qa import Assistant
+from qa.articles.ingest import ingest, seeds_dir
 from qa.assistant import HISTORY_KEPT
-from qa.ingest import ingest, seeds_dir
-from qa.store import Store
+from qa.index.store import Store
 
 DEV = Path(__file__).resolve().parent.parent / "evals" / "dev.jsonl"
 _PASSAGE_1 = re.compile(r"^\[1\] \([^\n]*\)\n([^\n]+)", re.MULTILINE)

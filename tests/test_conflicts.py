@@ -1,5 +1,5 @@
-from qa.answer import build_messages
-from qa.conflicts import disagreements
+from qa.answering.conflicts import disagreements
+from qa.answering.generate import build_messages
 from qa.types import Passage
 
 QUESTION = "How much of the territory it once held has Islamic State lost?"

@@ -1,9 +1,9 @@
 """Near-duplicate articles (the seeds carry one Los Angeles Times story twice)."""
 
-from qa.dedup import Signature, containment, duplicate_of, shingles
-from qa.ingest import ingest, seeds_dir
-from qa.loaders import load_article
-from qa.retrieve import retrieve, select
+from qa.articles.dedup import Signature, containment, duplicate_of, shingles
+from qa.articles.ingest import ingest, seeds_dir
+from qa.articles.loaders import load_article
+from qa.search.retrieve import retrieve, select
 from qa.types import Passage
 
 LAT_1, LAT_2 = "000_a68775e42f60f577", "001_b4381d61ebffb566"

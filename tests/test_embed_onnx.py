@@ -8,10 +8,10 @@ import logging
 import numpy as np
 import pytest
 
-from qa.chunking import chunk_article
-from qa.embed import ONNX_FILE, MiniLMEmbedder
-from qa.ingest import seeds_dir
-from qa.loaders import find_files, load_article
+from qa.articles.chunking import chunk_article
+from qa.articles.ingest import seeds_dir
+from qa.articles.loaders import find_files, load_article
+from qa.models.embed import ONNX_FILE, MiniLMEmbedder
 
 pytestmark = pytest.mark.integration
 

@@ -6,8 +6,8 @@ import pytest
 
 from evals.cases import load_dev, load_rgb, spread
 from evals.scoring import normalise
-from qa.ingest import seeds_dir
-from qa.loaders import load_article
+from qa.articles.ingest import seeds_dir
+from qa.articles.loaders import load_article
 
 
 @pytest.fixture(scope="module")

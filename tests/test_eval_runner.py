@@ -6,7 +6,7 @@ from evals import report
 from evals.cases import Case
 from evals.runner import run_suite
 from evals.systems import LlamaIndexBaseline, Ours
-from qa.prompts import refusal_sentence
+from qa.answering.prompts import refusal_sentence
 from tests.fakes import FakeLLM, fake_index_llm
 
 SEEDS_CASES = [
@@ -107,7 +107,7 @@ def test_the_baseline_prompt_carries_article_text_not_our_bookkeeping(settings, 
 
 
 def test_the_out_of_the_box_baseline_reads_and_chunks_the_files_itself(seeded_store, fake_embedder):
-    from qa.ingest import seeds_dir
+    from qa.articles.ingest import seeds_dir
 
     baseline = LlamaIndexBaseline(fake_embedder, fake_index_llm("Qaim is 320 kilometers west of Baghdad [1]."),
                                   out_of_the_box_folder=seeds_dir())

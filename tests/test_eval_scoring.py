@@ -8,7 +8,7 @@ from evals.scoring import (
     lexically_supported,
     looks_like_refusal,
 )
-from qa.prompts import refusal_sentence
+from qa.answering.prompts import refusal_sentence
 
 PASSAGES = [
     "Qaim, about 320 kilometres west of Baghdad, was used by ISIS to ferry fighters.",

@@ -1,10 +1,10 @@
-"""The focused retry (qa.focus): when it is made, with which passages, and that its
+"""The focused retry (qa.answering.focus): when it is made, with which passages, and that its
 answer replaces the first one only when it survives the checks; never after a refusal."""
 
 from qa import Assistant
-from qa.answer import finish
-from qa.focus import renumber, retry_passages
-from qa.prompts import refusal_sentence
+from qa.answering.focus import renumber, retry_passages
+from qa.answering.generate import finish
+from qa.answering.prompts import refusal_sentence
 from qa.types import Passage, Timings
 from tests.fakes import FakeLLM
 

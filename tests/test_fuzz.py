@@ -16,8 +16,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from qa.chunking import chunk_article
-from qa.citations import (
+from qa.answering.citations import (
     Claim,
     all_markers,
     is_refusal,
@@ -26,8 +25,9 @@ from qa.citations import (
     strip_markers,
     without_repeats,
 )
-from qa.clean import _ODD_SPACE, _SENTENCE_END, clean_text, is_boilerplate, parse_date
-from qa.loaders import Article
+from qa.articles.chunking import chunk_article
+from qa.articles.clean import _ODD_SPACE, _SENTENCE_END, clean_text, is_boilerplate, parse_date
+from qa.articles.loaders import Article
 
 # In CI the examples are drawn from a fixed seed, so that a run can be repeated and a red
 # run is not the luck of the draw; local runs draw new examples every time to find bugs.

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
+from qa.articles.ingest import ingest
 from qa.errors import EmbeddingMismatchError, InputError
-from qa.ingest import ingest
-from qa.store import Store
+from qa.index.store import Store
 
 
 def _ids(store: Store) -> list[str]:
@@ -56,7 +56,7 @@ def test_same_name_in_another_folder_is_another_document(tmp_path, store, fake_e
 def test_a_file_never_gets_an_id_another_file_holds(tmp_path):
     import hashlib
 
-    from qa.ingest import _doc_id
+    from qa.articles.ingest import _doc_id
 
     path = tmp_path / "b" / "story.txt"
     digest = hashlib.sha1(str(path).encode()).hexdigest()
@@ -97,7 +97,7 @@ def test_store_refuses_another_embedding_model(store, settings):
 def test_several_documents_are_written_together_and_replace_their_old_versions(store, fake_embedder):
     import numpy as np
 
-    from qa.store import NewDocument, _whole_documents
+    from qa.index.store import NewDocument, _whole_documents
 
     def doc(doc_id: str, version: str, n: int) -> NewDocument:
         texts = [f"{doc_id} {version} passage {i}" for i in range(n)]

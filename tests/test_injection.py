@@ -3,8 +3,8 @@
 import pytest
 
 from qa import Assistant
-from qa.injection import is_instruction, neutralise
-from qa.ingest import ingest
+from qa.answering.injection import is_instruction, neutralise
+from qa.articles.ingest import ingest
 from tests.fakes import FakeLLM
 
 INJECTED = (

@@ -114,9 +114,9 @@ def test_the_syndicated_copy_is_cited_once_with_also_in(assistant):
 
 
 def test_instructions_inside_an_article_are_ignored(tmp_path, real_settings):
-    from qa.ingest import ingest, seeds_dir
+    from qa.articles.ingest import ingest, seeds_dir
+    from qa.index.store import Store
     from qa.runtime import default_embedder
-    from qa.store import Store
 
     articles = tmp_path / "articles"
     articles.mkdir()
@@ -137,10 +137,10 @@ def test_instructions_inside_an_article_are_ignored(tmp_path, real_settings):
 
 
 def test_the_install_check_runs_llama_cpp_on_this_cpu():
-    """`python -m qa.embedded --check` (an install step) writes one token with the real
+    """`python -m qa.models.embedded --check` (an install step) writes one token with the real
     build: a build with instructions this CPU refuses (AMX on a VM) fails here, not at a
     user's first question."""
-    done = subprocess.run([sys.executable, "-m", "qa.embedded", "--check"], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "qa.models.embedded", "--check"], capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "llama.cpp runs the model on this CPU"
@@ -152,8 +152,8 @@ def test_qa_serve_is_used_by_qa_ask_and_cleans_up(tmp_path):
     import select
     import signal
 
-    from qa.embed import ONNX_FILE
-    from qa.embedded import MODEL_FILE, ensure_model
+    from qa.models.embed import ONNX_FILE
+    from qa.models.embedded import MODEL_FILE, ensure_model
 
     real_models = ensure_model(Settings().cache_dir).parent
     models = tmp_path / "cache" / "models"

@@ -21,9 +21,9 @@ import httpx
 import pytest
 
 from qa import Assistant
-from qa.embedded import MODEL_NAME, EmbeddedChat, EmbeddedServer, announce, server_file
 from qa.errors import LLMError
-from qa.llm import OpenAIChat
+from qa.models.embedded import MODEL_NAME, EmbeddedChat, EmbeddedServer, announce, server_file
+from qa.models.llm import OpenAIChat
 from qa.runtime import make_llm
 
 KEY = "sk-test-SECRET123"
@@ -429,7 +429,7 @@ SEGFAULT = "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)"
 
 
 def test_crash_signals_are_told_from_an_ordinary_stop():
-    from qa.embedded import crash_signal
+    from qa.models.embedded import crash_signal
 
     assert crash_signal(-11) == "SIGSEGV" and crash_signal(-4) == "SIGILL"
     assert crash_signal(-15) is None and crash_signal(1) is None and crash_signal(None) is None
@@ -446,20 +446,20 @@ def test_our_own_embedded_server_that_crashed_says_the_build_cannot_run_here(set
     llm = EmbeddedChat(server, base_url=url, model=MODEL_NAME, timeout=5)
     _, exc = consume(llm)
     assert str(exc) == ("the embedded model server crashed (SIGSEGV): its llama.cpp build cannot run on this CPU; "
-                        "run `python -m qa.embedded --check`, and rebuild llama-cpp-python with scripts/install.sh")
+                        "run `python -m qa.models.embedded --check`, and rebuild llama-cpp-python with scripts/install.sh")
     assert llm.stopped and server.exit_code == -11
 
 
 def test_the_runtime_check_reports_a_crash_a_failure_and_success(monkeypatch, tmp_path):
-    import qa.embedded
-    from qa.embedded import check_runtime
+    import qa.models.embedded
+    from qa.models.embedded import check_runtime
 
     model = tmp_path / "model.gguf"
-    monkeypatch.setattr(qa.embedded, "_GENERATE_ONE", SEGFAULT)
+    monkeypatch.setattr(qa.models.embedded, "_GENERATE_ONE", SEGFAULT)
     assert check_runtime(model, 1) == "llama.cpp crashed (SIGSEGV) at its first token: the build cannot run on this CPU"
-    monkeypatch.setattr(qa.embedded, "_GENERATE_ONE", "raise SystemExit('no such model file')")
+    monkeypatch.setattr(qa.models.embedded, "_GENERATE_ONE", "raise SystemExit('no such model file')")
     assert check_runtime(model, 1) == "llama.cpp failed at its first token: no such model file"
-    monkeypatch.setattr(qa.embedded, "_GENERATE_ONE", f"import sys; assert sys.argv[1:] == [{str(model)!r}, '1']")
+    monkeypatch.setattr(qa.models.embedded, "_GENERATE_ONE", f"import sys; assert sys.argv[1:] == [{str(model)!r}, '1']")
     assert check_runtime(model, 1) is None
 
 

@@ -1,7 +1,7 @@
 import pytest
 
-from qa import prompts
-from qa.answer import build_messages
+from qa.answering import prompts
+from qa.answering.generate import build_messages
 from qa.errors import PromptError
 from qa.types import Passage
 

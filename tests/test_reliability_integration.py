@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from evals.bench.corpus import write_ingest_corpus
-from qa.embed import MODEL_ID
-from qa.ingest import seeds_dir
-from qa.store import Store
+from qa.articles.ingest import seeds_dir
+from qa.index.store import Store
+from qa.models.embed import MODEL_ID
 from tests.store_checks import assert_store_consistent
 
 pytestmark = pytest.mark.integration

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from qa.embedded import MODEL_NAME, EmbeddedServer, announce, server_file, shared_server, withdraw
+from qa.models.embedded import MODEL_NAME, EmbeddedServer, announce, server_file, shared_server, withdraw
 from qa.settings import Settings
 
 

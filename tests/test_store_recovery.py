@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-import qa.store
+import qa.index.store
+from qa.articles.ingest import ingest
 from qa.errors import StoreError
-from qa.ingest import ingest
-from qa.store import Store
+from qa.index.store import Store
 from tests.store_checks import assert_store_consistent
 
 
@@ -66,7 +66,7 @@ def test_crash_between_writing_a_new_version_and_deleting_the_old_is_finished_ne
 @pytest.mark.parametrize("at", [1, 2, 3])
 def test_crash_inside_a_long_document_leaves_nothing_half_in(tmp_path, store, fake_embedder, settings,
                                                              monkeypatch, at):
-    monkeypatch.setattr(qa.store, "_BATCH", 8)  # a document longer than one write
+    monkeypatch.setattr(qa.index.store, "_BATCH", 8)  # a document longer than one write
     folder = tmp_path / "long"
     folder.mkdir()
     long = folder / "long.txt"
@@ -104,8 +104,8 @@ def test_rebuild_waits_for_no_running_ingest(seeds_copy, store, fake_embedder, s
 WRITER = """
 import sys
 from pathlib import Path
-from qa.ingest import ingest
-from qa.store import Store
+from qa.articles.ingest import ingest
+from qa.index.store import Store
 from tests.fakes import FakeEmbedder
 embedder = FakeEmbedder()
 store = Store(Path(sys.argv[1]), collection="articles", model_id=embedder.model_id)
@@ -120,8 +120,8 @@ def test_a_long_running_process_finds_what_another_process_ingested(tmp_path, st
     import subprocess
     import sys
 
-    from qa.ingest import seeds_dir
-    from qa.retrieve import retrieve
+    from qa.articles.ingest import seeds_dir
+    from qa.search.retrieve import retrieve
     from tests.conftest import REPO
 
     ingest([seeds_dir()], store=store, embedder=fake_embedder)
@@ -132,7 +132,7 @@ def test_a_long_running_process_finds_what_another_process_ingested(tmp_path, st
     (new / "tennis.txt").write_text("Djokovic wins Wimbledon\n\nNovak Djokovic won the Wimbledon final "
                                     "against Roger Federer on Sunday in five sets.\n", encoding="utf-8")
     subprocess.run([sys.executable, "-c", WRITER, str(store.path), str(new)], cwd=REPO, check=True, timeout=300)
-    monkeypatch.setattr(qa.store, "LEXICAL_RECHECK_S", 0.0)  # the next question checks the store again
+    monkeypatch.setattr(qa.index.store, "LEXICAL_RECHECK_S", 0.0)  # the next question checks the store again
     found = retrieve(question, store=store, embedder=fake_embedder, k=3)
     assert found.passages[0].doc_id == "tennis"
     assert store.query(fake_embedder.encode([question])[0], 1)[0].doc_id == "tennis"  # the dense search too

@@ -245,7 +245,7 @@ def test_new_conversation_switching_and_export(make_app, tmp_path):
 
 
 def test_markup_in_an_article_or_answer_is_shown_as_written(make_app, seeded_store, fake_embedder, settings):
-    from qa.ingest import ingest
+    from qa.articles.ingest import ingest
 
     folder = settings.data_dir.parent / "markup"
     folder.mkdir()

@@ -1,7 +1,7 @@
-from qa.answer import finish
-from qa.citations import Claim
+from qa.answering.citations import Claim
+from qa.answering.generate import finish
+from qa.answering.verify import check_claims, support
 from qa.types import Passage, Timings
-from qa.verify import check_claims, support
 
 P1 = Passage(id="a:0", doc_id="a", title="t", span=(0, 10),
              text="Al-Qaim, about 320 kilometers west of Baghdad, sits along a key supply route.")
@@ -56,7 +56,7 @@ def test_citation_carries_the_quote():
 
 
 def test_words_of_the_question_are_given_not_claims_to_check():
-    from qa.verify import support
+    from qa.answering.verify import support
 
     passage = "The Syrian army said the popular mobilisation units, the Hashed al-Shaabi, advanced."
     sentence = "The Arabic name of the units that advanced toward al-Qaim is Hashed al-Shaabi."
@@ -66,7 +66,7 @@ def test_words_of_the_question_are_given_not_claims_to_check():
 
 
 def test_a_sentence_that_only_restates_the_question_supports_nothing():
-    from qa.verify import support
+    from qa.answering.verify import support
 
     question = "Which border post on the edge of al-Qaim did Iraqi forces capture?"
     restated = "Iraqi forces captured the border post on the edge of al-Qaim."
@@ -90,7 +90,7 @@ def test_a_name_spelt_as_another_outlet_spells_it_is_supported():
 
 def test_conflicting_figures_each_with_its_citation_are_kept():
     """'90 per cent [1], 96 per cent [2]': each clause is checked against its own passage."""
-    from qa.citations import split_claims
+    from qa.answering.citations import split_claims
 
     a = Passage(id="a:0", doc_id="a", title="t", span=(0, 1), text="IS has lost 90 per cent of its territory.")
     b = Passage(id="b:0", doc_id="b", title="t", span=(0, 1), text="The group lost 96 per cent of the land it held.")
@@ -104,7 +104,7 @@ def test_conflicting_figures_each_with_its_citation_are_kept():
 
 
 def test_clauses_of_a_dropped_sentence_are_dropped_with_it():
-    from qa.citations import split_claims
+    from qa.answering.citations import split_claims
 
     claims = split_claims("The capital of France is Paris [1], a big city of 320 kilometers [1].", 2)
     assert check_claims(claims, [P1, P2]).claims == []

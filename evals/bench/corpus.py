@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from evals.cases import RGB_FILE
-from qa.ingest import seeds_dir
+from qa.articles.ingest import seeds_dir
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
 

@@ -20,12 +20,12 @@ from urllib.parse import urlsplit
 from evals.bench.corpus import generated_passages, sentences, write_ingest_corpus
 from evals.bench.probes import run_on_terminal
 from evals.bench.stats import ratio, summary, timed
-from qa.chunking import chunk_article
-from qa.ingest import ingest, seeds_dir
-from qa.loaders import find_files, load_article
-from qa.retrieve import retrieve
+from qa.articles.chunking import chunk_article
+from qa.articles.ingest import ingest, seeds_dir
+from qa.articles.loaders import find_files, load_article
+from qa.index.store import Store
+from qa.search.retrieve import retrieve
 from qa.settings import Settings
-from qa.store import Store
 
 Say = Callable[[str], None]
 HEAVY_MODULES = ("torch", "sentence_transformers", "transformers", "llama_cpp", "chromadb", "nltk", "openai", "textual")
@@ -302,8 +302,8 @@ def bench_cold_start(questions: Sequence[str], data_dir: Path, runs: int, say: S
 
     result["no_server"] = runs_of("no server")
     if serve:
-        from qa.answer import build_messages
-        from qa.embedded import MODEL_NAME
+        from qa.answering.generate import build_messages
+        from qa.models.embedded import MODEL_NAME
 
         server = subprocess.Popen([qa_command(), "serve"], env=env, stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL, text=True)

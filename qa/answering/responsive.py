@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 
-from qa import prompts
-from qa.citations import strip_markers
+from qa.answering import prompts
+from qa.answering.citations import strip_markers
 from qa.errors import LLMError
-from qa.llm import ChatModel
+from qa.models.llm import ChatModel
 
 log = logging.getLogger("qa")
 

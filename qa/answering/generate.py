@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qa import prompts
-from qa.answer_type import answering_sentence, answers
-from qa.citations import Claim, is_refusal, render, split_claims, strip_markers, without_repeats
-from qa.conflicts import disagreements
-from qa.injection import neutralise
-from qa.llm import Message
+from qa.answering import prompts
+from qa.answering.answer_type import answering_sentence, answers
+from qa.answering.citations import Claim, is_refusal, render, split_claims, strip_markers, without_repeats
+from qa.answering.conflicts import disagreements
+from qa.answering.injection import neutralise
+from qa.answering.verify import best_quote, check_claims
+from qa.models.llm import Message
 from qa.types import Answer, Citation, Passage, Timings
-from qa.verify import best_quote, check_claims
 
 
 def _origin(p: Passage) -> str:
@@ -67,11 +67,11 @@ def refusal(question: str, passages: Sequence[Passage], timings: Timings) -> Ans
 
 
 def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timings) -> Answer:
-    """Check the reply sentence by sentence against the passages (see `qa.verify`).
+    """Check the reply sentence by sentence against the passages (see `qa.answering.verify`).
 
     Unsupported sentences are dropped; if nothing is left, or if the model refused, the
     answer is the fixed refusal. If what is left does not give the kind of answer the
-    question asks for (`qa.answer_type`), the sentence of a cited passage that does is the
+    question asks for (`qa.answering.answer_type`), the sentence of a cited passage that does is the
     answer, quoted; without one, the refusal.
     """
     if not reply.strip() or is_refusal(reply, prompts.refusal_sentence()):

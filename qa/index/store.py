@@ -26,8 +26,7 @@ import os
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -46,7 +45,7 @@ class _Lexical(NamedTuple):
     count: int  # passages in the index
     writes: int  # writes through this Store when it was built
     checked: float  # monotonic time of the last check against the store
-    index: Any  # qa.lexical.LexicalIndex
+    index: Any  # qa.index.lexical.LexicalIndex
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ class StoredDocument:
     title: str
     source: str | None
     passages: int
-    signature: str = ""  # MinHash of the article's shingles (qa.dedup)
+    signature: str = ""  # MinHash of the article's shingles (qa.articles.dedup)
     dup_group: str = ""  # doc id of the first stored copy of the same story
 
 
@@ -320,7 +319,7 @@ class Store:
         """A BM25 index of every passage, rebuilt when the store has changed: at once after
         a write through this object, within LEXICAL_RECHECK_S after another process's
         (counting the passages on every query cost 9 ms at 100,000 of them)."""
-        from qa.lexical import LexicalIndex
+        from qa.index.lexical import LexicalIndex
 
         now, cached = time.monotonic(), self._lexical
         if cached and cached.writes == self._writes and now - cached.checked < LEXICAL_RECHECK_S:

@@ -11,9 +11,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.embed import Embedder
-from qa.store import Store
-from qa.dedup import PASSAGE_CONTAINMENT, containment, shingles
+from qa.articles.dedup import PASSAGE_CONTAINMENT, containment, shingles
+from qa.index.store import Store
+from qa.models.embed import Embedder
 from qa.types import Copy, Passage
 
 RRF_K = 60

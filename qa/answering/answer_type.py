@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 from enum import Enum
 
-from qa.citations import split_claims, strip_markers
+from qa.answering.citations import split_claims, strip_markers
 from qa.text import NOT_NAMES, SPELLING_RATIO, STOP, TOKEN, content_stems, spelt_alike, stem
 
 

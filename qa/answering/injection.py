@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from qa.citations import split_claims
+from qa.answering.citations import split_claims
 
 _INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b[^.!?]{0,60}\b(?:instructions?|prompts?|rules|guidelines|directions|context)\b"

@@ -9,10 +9,10 @@ import logging
 import re
 from collections.abc import Sequence
 
-from qa import prompts
-from qa.citations import strip_markers
+from qa.answering import prompts
+from qa.answering.citations import strip_markers
 from qa.errors import LLMError
-from qa.llm import ChatModel
+from qa.models.llm import ChatModel
 
 log = logging.getLogger("qa")
 MAX_TOKENS = 60

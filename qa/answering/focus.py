@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qa.citations import Claim, render, split_claims
+from qa.answering.citations import Claim, render, split_claims
 from qa.text import content_stems, spelt_alike
 from qa.types import Answer, Passage
 

@@ -11,15 +11,16 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.chunking import chunk_article
-from qa.dedup import Signature, SignatureIndex
-from qa.embed import Embedder
+from qa.articles.chunking import chunk_article
+from qa.articles.dedup import Signature, SignatureIndex
+from qa.articles.loaders import find_files, load_article
 from qa.errors import IngestError
-from qa.loaders import find_files, load_article
-from qa.store import NewDocument, Store
+from qa.index.store import NewDocument, Store
+from qa.models.embed import Embedder
 
-_REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-_BUNDLED_SEEDS = Path(__file__).resolve().parent / "_bundled" / "seeds"
+_QA_DIR = Path(__file__).resolve().parents[1]
+_REPO_SEEDS = _QA_DIR.parent / "seeds"
+_BUNDLED_SEEDS = _QA_DIR / "_bundled" / "seeds"
 
 # (files done, files total, current file)
 IngestProgress = Callable[[int, int, Path | None], None]
@@ -127,7 +128,7 @@ def _ingest(files, store, embedder, chunk_size, chunk_overlap, progress) -> Inge
     stored = store.documents()
     known_hashes = {d.content_hash for d in stored.values()}
     paths_by_id = {d.doc_id: d.path for d in stored.values()}
-    # near-duplicate detection (qa.dedup): signatures and groups of the stored articles
+    # near-duplicate detection (qa.articles.dedup): signatures and groups of the stored articles
     signatures = SignatureIndex()
     for d in stored.values():
         if sig := Signature.loads(d.signature):

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.clean import Paragraph, clean_text, parse_date
+from qa.articles.clean import Paragraph, clean_text, parse_date
 from qa.errors import IngestError, InputError
 
 SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",

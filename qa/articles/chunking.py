@@ -10,7 +10,7 @@ import bisect
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.loaders import Article
+from qa.articles.loaders import Article
 
 PARAGRAPH_SEPARATOR = "\n\n"
 

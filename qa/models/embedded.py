@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qa.errors import ConfigError, LLMError, ServerStartError
-from qa.llm import OpenAIChat
+from qa.models.llm import OpenAIChat
 from qa.settings import Settings, private_dir
 
 MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
@@ -242,7 +242,7 @@ class EmbeddedServer:
             if crash := crash_signal(code):
                 raise ServerStartError(
                     f"the embedded model server crashed ({crash}) while starting: its llama.cpp build cannot run "
-                    "on this CPU; run `python -m qa.embedded --check`, and rebuild llama-cpp-python with "
+                    "on this CPU; run `python -m qa.models.embedded --check`, and rebuild llama-cpp-python with "
                     f"scripts/install.sh (log: {self.log_path})"
                 )
             if code is not None:
@@ -325,7 +325,7 @@ class EmbeddedChat(OpenAIChat):
         if crash := crash_signal(self.server.exit_code):
             return LLMError(
                 f"the embedded model server crashed ({crash}){where}: its llama.cpp build cannot run on this CPU; "
-                "run `python -m qa.embedded --check`, and rebuild llama-cpp-python with scripts/install.sh"
+                "run `python -m qa.models.embedded --check`, and rebuild llama-cpp-python with scripts/install.sh"
             )
         return LLMError(
             f"the embedded model server at {self.base_url} stopped{where} (see its log: {self.server.log_path}); "
@@ -373,7 +373,7 @@ def check_runtime(model: Path, threads: int, timeout: float = 300) -> str | None
 
 
 def main(argv: list[str]) -> int:
-    """`python -m qa.embedded`: assemble the model now (an install step); with `--check`,
+    """`python -m qa.models.embedded`: assemble the model now (an install step); with `--check`,
     also run llama.cpp on it for one token (exit 1, saying why, when it cannot)."""
     from qa.errors import QAError
     from qa.settings import load_settings

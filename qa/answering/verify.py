@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.citations import Claim, split_claims
-from qa.injection import neutralise
+from qa.answering.citations import Claim, split_claims
+from qa.answering.injection import neutralise
 from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, numbers, spelt_alike, stem
 from qa.types import Passage
 

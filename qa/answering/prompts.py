@@ -13,8 +13,9 @@ from pathlib import Path
 
 from qa.errors import PromptError
 
-_REPO_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
-_BUNDLED_PROMPTS = Path(__file__).resolve().parent / "_bundled" / "prompts"
+_QA_DIR = Path(__file__).resolve().parents[1]
+_REPO_PROMPTS = _QA_DIR.parent / "prompts"
+_BUNDLED_PROMPTS = _QA_DIR / "_bundled" / "prompts"
 
 # name -> the placeholders the code passes to it
 EXPECTED: dict[str, frozenset[str]] = {

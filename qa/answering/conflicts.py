@@ -19,8 +19,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.answer_type import MONTHS, Kind, expected
-from qa.citations import split_claims
+from qa.answering.answer_type import MONTHS, Kind, expected
+from qa.answering.citations import split_claims
 from qa.text import STOP, content_stems
 from qa.types import Passage
 

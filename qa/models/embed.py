@@ -192,7 +192,7 @@ class MiniLMEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-if __name__ == "__main__":  # `python -m qa.embed`: export the ONNX model now (install step)
+if __name__ == "__main__":  # `python -m qa.models.embed`: export the ONNX model now (install step)
     from qa.settings import Settings
 
     print(export_onnx(Settings().cache_dir / "models" / ONNX_FILE))
