@@ -30,12 +30,14 @@ from qa.articles.clean import _ODD_SPACE, _SENTENCE_END, clean_text, is_boilerpl
 from qa.articles.loaders import Article
 
 # In CI the examples are drawn from a fixed seed, so that a run can be repeated and a red
-# run is not the luck of the draw; local runs draw new examples every time to find bugs.
+# run is not the luck of the draw; local runs draw new examples every time to find bugs, and
+# keep hypothesis's example database (the ignored .hypothesis/ folder), so that a failure
+# found on a developer's machine is tried first on the next run instead of vanishing.
 _IN_CI = os.environ.get("CI", "").lower() not in {"", "0", "false"}
-FUZZ = settings(max_examples=200, deadline=None, database=None, derandomize=_IN_CI,
+FUZZ = settings(max_examples=200, deadline=None, derandomize=_IN_CI,
                 suppress_health_check=[HealthCheck.too_slow])
 # the splitter runs tiktoken and punkt on every example: fewer, still varied, examples
-FUZZ_CHUNKS = settings(max_examples=100, deadline=None, database=None, derandomize=_IN_CI,
+FUZZ_CHUNKS = settings(max_examples=100, deadline=None, derandomize=_IN_CI,
                        suppress_health_check=[HealthCheck.too_slow])
 
 # ---------------------------------------------------------------------------------------
@@ -90,8 +92,11 @@ words = st.lists(word, min_size=1, max_size=12)
 
 @st.composite
 def sentences(draw) -> str:
+    """A sentence with at least one real word: 'A a.' or 'A 40.' has none, and the cleaner
+    rightly drops a line without a word of two letters (list labels, bullets, '1.')."""
     head = _cap(draw(st.sampled_from(NOUNS + SMALL)))
     body = draw(words)
+    body.insert(draw(st.integers(0, len(body))), draw(st.sampled_from(NOUNS + VERBS)))
     if len(body) > 3 and draw(st.booleans()):
         body[len(body) // 2] += ","
     end = draw(st.sampled_from([".", ".", ".", "!", "?", '."', ".”"]))
@@ -240,6 +245,16 @@ def test_clean_keeps_a_title_and_source_given_by_the_caller(text, title, source)
 
 @FUZZ
 @given(articles())
+# Found by a local run (seed 68) when sentences could be wordless ('A a.'): such a line is
+# dropped as having no word, here after an ad marker as anywhere; with it gone, the second
+# page is one headline-like line and nothing else, which is no article.
+@example(("Army army army\nAdvertisement\nArmy army.\nAdvertisement\nA a.",
+          {"title": "Army army army", "body": ["Army army."], "source": None, "date": None}))
+@example(("Army army army\nAdvertisement\nA a.", {"title": None, "body": [], "source": None, "date": None}))
+# The real shape behind it: a one-line brief after an ad marker is kept whole.
+@example(("Storm closes three schools\nAdvertisement\nThe river rose 2 metres overnight.",
+          {"title": "Storm closes three schools", "body": ["The river rose 2 metres overnight."],
+           "source": None, "date": None}))
 def test_clean_article_keeps_exactly_its_body(page):
     raw, expected = page
     cleaned = clean_text(raw)
