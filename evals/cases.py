@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 EVALS_DIR = Path(__file__).resolve().parent
@@ -26,6 +26,9 @@ class Case:
     docs: tuple[str, ...] = ()  # ids of the documents that support the answer
     history: tuple[str, ...] = ()  # earlier questions of the same conversation
     corpus: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # RGB: (doc id, text)
+    # Cases with the same collection share one store (the archive); empty: a store of the case's own
+    collection: str = ""
+    with_seeds: bool = False  # the seed articles are ingested beside `corpus`
 
 
 class CaseError(ValueError):
@@ -112,3 +115,109 @@ def load_rgb(task: str, limit: int | None = None, path: Path = RGB_FILE) -> list
             )
         )
     return cases
+
+
+# ---------------------------------------------------------------------------------------
+# The archive: every RGB en_fact snippet and the seeds in ONE store
+# ---------------------------------------------------------------------------------------
+
+ARCHIVE_SEED = 20261130  # the split below; another seed is another, equally valid split
+
+
+@dataclass(frozen=True)
+class Archive:
+    corpus: tuple[tuple[str, str], ...]  # (doc id, text) of every snippet kept in the store
+    answerable: list[Case]  # RGB questions whose positive snippets are in the store
+    absent: list[Case]  # RGB questions whose positive snippets were left out: to be refused
+    dropped: list[str]  # questions left out of both halves, with the reason
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _groups(rows: list[dict]) -> list[list[dict]]:
+    """Rows that share a positive snippet or ask the same question go to the same half:
+    otherwise a removed question would keep its answer through its twin."""
+    parent = list(range(len(rows)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_of: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        for key in [_norm(t) for t in row["positive"]] + ["?" + _norm(row["query"]).lower()]:
+            if key in first_of:
+                parent[find(i)] = find(first_of[key])
+            else:
+                first_of[key] = i
+    groups: dict[int, list[dict]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(find(i), []).append(row)
+    return list(groups.values())
+
+
+def load_archive(path: Path = RGB_FILE, seed: int = ARCHIVE_SEED) -> Archive:
+    """One archive of every distinct RGB `en_fact` snippet, positive and negative, with the
+    positive snippets of half of the questions left out.
+
+    The questions (grouped, see `_groups`) are shuffled with `seed` and split in two
+    halves. Answerable half: its positive snippets stay; a question none of whose positive
+    snippets is left (they were also another, removed question's) is dropped. Removed
+    half: its positive snippets are left out, and the question must be refused; a removed
+    question whose gold answer is still written in a kept snippet (another question's
+    snippet names it) is dropped rather than scored as absent, since its answer may be there.
+    """
+    if not path.is_file():
+        raise CaseError(f"RGB data not found at {path}: it ships with the repository, not the package")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    groups = _groups(rows)
+    random.Random(seed).shuffle(groups)
+    half = len(groups) // 2
+    kept_rows = [r for g in groups[:half] for r in g]
+    removed_rows = [r for g in groups[half:] for r in g]
+    removed = {_norm(t) for r in removed_rows for t in r["positive"]}
+    ids: dict[str, str] = {}
+    for row in rows:  # every distinct snippet once, named by its first place in the file
+        for text in row["positive"] + row["negative"]:
+            key = _norm(text)
+            if key and key not in removed and key not in ids:
+                ids[key] = f"rgb{len(ids):04d}"
+    corpus = tuple((doc_id, key) for key, doc_id in ids.items())
+    lowered = [text.lower() for _, text in corpus]
+    answerable, absent, dropped = [], [], []
+    for row in kept_rows:
+        docs = tuple(dict.fromkeys(ids[_norm(t)] for t in row["positive"] if _norm(t) in ids))
+        if not docs:
+            dropped.append(f"rgb-{row['id']}: its positive snippets were another question's, left out")
+            continue
+        answerable.append(Case(id=f"archive-{row['id']}", suite="archive", kind="answerable",
+                               question=row["query"], answerable=True, facts=_rgb_facts(row["answer"]),
+                               docs=docs, corpus=corpus, collection="archive", with_seeds=True))
+    for row in removed_rows:
+        variants = [v.lower() for fact in _rgb_facts(row["answer"]) for v in fact]
+        if any(v in text for v in variants for text in lowered):
+            dropped.append(f"rgb-{row['id']}: its answer is still written in a kept snippet")
+            continue
+        absent.append(Case(id=f"archive-{row['id']}", suite="archive", kind="absent",
+                           question=row["query"], answerable=False, corpus=corpus,
+                           collection="archive", with_seeds=True))
+    answerable.sort(key=lambda c: int(c.id.rsplit("-", 1)[1]))
+    absent.sort(key=lambda c: int(c.id.rsplit("-", 1)[1]))
+    return Archive(corpus, answerable, absent, dropped)
+
+
+def archive_cases(limit: int | None = None) -> list[Case]:
+    """The archive's RGB questions: `limit` of each half, spread over the benchmark."""
+    archive = load_archive()
+    return spread(archive.answerable, limit) + spread(archive.absent, limit)
+
+
+def archive_dev_cases(limit: int | None = None) -> list[Case]:
+    """The dev set asked again over the archive: the seed questions among ~1,000 distractors."""
+    corpus = load_archive().corpus
+    return [replace(case, suite="archive-dev", corpus=corpus, collection="archive-dev", with_seeds=True)
+            for case in spread(load_dev(), limit)]

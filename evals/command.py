@@ -24,7 +24,12 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 class Suite(str, Enum):
     dev = "dev"
     rgb = "rgb"
+    archive = "archive"
     all = "all"
+
+
+SUITES = {Suite.dev: ["dev"], Suite.rgb: ["rgb"], Suite.archive: ["archive", "archive-dev"],
+          Suite.all: ["dev", "rgb", "archive", "archive-dev"]}
 
 
 def _git_commit() -> str | None:
@@ -62,9 +67,11 @@ def _judge(settings, llm):
 
 def eval_cmd(
     suite: Annotated[Suite, typer.Option("--suite", help="dev: the questions over the seed articles; "
-                                         "rgb: RGB en_fact noise robustness and negative rejection; all: both.")] = Suite.dev,
+                                         "rgb: RGB en_fact noise robustness and negative rejection, a small corpus per question; "
+                                         "archive: every RGB snippet and the seeds in one store, half of the questions with "
+                                         "their answer left out, and the dev set asked again over it; all: every suite.")] = Suite.dev,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N cases per suite "
-                                                 "(per task for RGB, spread over the benchmark).")] = None,
+                                                 "(per task for RGB, per half for the archive; spread over the set).")] = None,
     baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Also run the plain llama-index "
                                            "pipeline on the same questions, collection and model.")] = True,
     out_dir: Annotated[Path, typer.Option("--out", help="Where eval.json, eval.md, eval.png and cases.jsonl go.")] = Path("eval-report"),
@@ -94,7 +101,7 @@ def eval_cmd(
     from qa.runtime import default_embedder, make_llm
 
     settings = Settings()
-    names = ["dev", "rgb"] if suite is Suite.all else [suite.value]
+    names = SUITES[suite]
     try:
         suites = {name: load_suite(name, limit) for name in names}
     except CaseError as exc:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from llama_index.core.evaluation.retrieval.metrics import MRR, HitRate
 
-from evals.cases import Case, load_dev, load_rgb, spread
+from evals.cases import Case, archive_cases, archive_dev_cases, load_dev, load_rgb, spread
 from evals.scoring import (
     all_found,
     citation_counts,
@@ -37,6 +37,10 @@ def load_suite(name: str, limit: int | None) -> list[Case]:
         return spread(load_dev(), limit)
     if name == "rgb":
         return load_rgb("noise", limit) + load_rgb("negative", limit)
+    if name == "archive":  # RGB questions over one store of every snippet and the seeds
+        return archive_cases(limit)
+    if name == "archive-dev":  # the dev set over that same store
+        return archive_dev_cases(limit)
     raise ValueError(f"unknown suite {name!r}")
 
 
@@ -50,7 +54,8 @@ class SuiteResult:
 
 
 class Stores:
-    """The collections a suite needs: the seeds for the dev set, one per RGB query."""
+    """The collections a suite needs: the seeds for the dev set, one per RGB query, one
+    archive shared by the cases that name it."""
 
     def __init__(self, root: Path, embedder, chunk_size: int, chunk_overlap: int) -> None:
         self.root, self.embedder = root, embedder
@@ -62,18 +67,19 @@ class Stores:
         return Store(self.root / "chroma", collection=name, model_id=self.embedder.model_id, rebuild=True)
 
     def for_case(self, case: Case) -> Store:
-        key = "dev-seeds" if case.suite == "dev" else case.id
+        key = case.collection or ("dev-seeds" if case.suite == "dev" else case.id)
         if key in self._stores:
             return self._stores[key]
         store = self._store(key)
         if case.suite == "dev":
             report = ingest([seeds_dir()], store=store, embedder=self.embedder, **self.chunking)
-        else:  # each RGB query gets its own corpus, ingested like any user's files
-            folder = self.root / "files" / case.id
+        else:  # an RGB query's corpus, or the archive, ingested like any user's files
+            folder = self.root / "files" / key
             folder.mkdir(parents=True, exist_ok=True)
             for doc_id, text in case.corpus:
                 (folder / f"{doc_id}.txt").write_text(text + "\n", encoding="utf-8")
-            report = ingest([folder], store=store, embedder=self.embedder, **self.chunking)
+            paths = [folder, seeds_dir()] if case.with_seeds else [folder]
+            report = ingest(paths, store=store, embedder=self.embedder, **self.chunking)
         self.failed.extend(f"{case.id}: {message}" for _, message in report.failed)
         if store.count() == 0:
             raise QAError(f"eval corpus for {case.id} did not ingest: {report.failed[0][1] if report.failed else 'empty'}")

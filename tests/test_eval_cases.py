@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from evals.cases import load_dev, load_rgb, spread
+from evals.cases import _rgb_facts, archive_dev_cases, load_archive, load_dev, load_rgb, spread
 from evals.scoring import normalise
 from qa.articles.ingest import seeds_dir
 from qa.articles.loaders import load_article
@@ -63,3 +63,50 @@ def test_rgb_tasks_build_isolated_corpora():
 def test_spread_samples_evenly():
     assert spread(list(range(100)), 4) == [0, 25, 50, 75]
     assert spread([1, 2], None) == [1, 2] and spread([1, 2], 5) == [1, 2]
+
+
+def test_the_archive_leaves_out_the_answers_of_its_removed_half():
+    archive = load_archive()
+    texts = [text.lower() for _, text in archive.corpus]
+    assert len(texts) == len(set(texts)) > 700  # every distinct snippet once
+    assert len(archive.answerable) >= 40 and len(archive.absent) >= 30
+    ids = dict(archive.corpus)
+    for case in archive.answerable:  # its answer stays, in the snippets named as its evidence
+        assert case.docs and set(case.docs) <= set(ids), case.id
+        assert case.collection == "archive" and case.with_seeds
+    for case in archive.absent:  # no kept snippet writes its answer
+        assert not case.answerable
+        rgb_id = int(case.id.rsplit("-", 1)[1])
+        row = next(r for r in _rgb_rows() if r["id"] == rgb_id)
+        variants = [v.lower() for fact in _rgb_facts(row["answer"]) for v in fact]
+        assert not any(v in t for v in variants for t in texts), case.id
+    asked = [c.id for c in archive.answerable + archive.absent]
+    assert len(asked) == len(set(asked))
+    assert len(asked) + len(archive.dropped) == len(_rgb_rows())
+
+
+def test_the_archive_split_is_seeded_and_keeps_twin_questions_together():
+    a, b = load_archive(), load_archive()
+    assert [c.id for c in a.absent] == [c.id for c in b.absent]
+    other = load_archive(seed=7)
+    assert {c.id for c in other.absent} != {c.id for c in a.absent}
+    # two rows ask about Xenoblade Chronicles 2 and share a positive snippet: one half holds both
+    for archive in (a, other):
+        halves = [{c.question.lower() for c in archive.answerable}, {c.question.lower() for c in archive.absent}]
+        assert any({"when was xenoblade chronicles 2 released?"} <= h for h in halves) or any(
+            "xenoblade" in d for d in archive.dropped)
+
+
+def test_the_dev_set_is_asked_again_over_the_archive():
+    cases = archive_dev_cases()
+    assert [c.question for c in cases] == [c.question for c in load_dev()]
+    assert all(c.with_seeds and c.collection == "archive-dev" and len(c.corpus) > 700 for c in cases)
+    assert len(archive_dev_cases(10)) == 10
+
+
+def _rgb_rows() -> list[dict]:
+    import json
+
+    from evals.cases import RGB_FILE
+
+    return [json.loads(line) for line in RGB_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -115,3 +115,25 @@ def test_the_out_of_the_box_baseline_reads_and_chunks_the_files_itself(seeded_st
     assert outcome.text.startswith("Qaim is 320")
     # its own 1024-token nodes, cut into 512-token citation chunks: far longer than our passages
     assert outcome.passages and max(len(p) for p in outcome.passages) > 1000
+
+
+def test_archive_cases_share_one_store_holding_the_seeds_and_the_snippets(settings, fake_embedder):
+    corpus = (("rgb0000", "Facebook acquired Instagram in April 2012 for one billion dollars."),
+              ("rgb0001", "Instagram is a photo sharing app popular with teenagers worldwide."))
+    cases = [Case(id=f"archive-{i}", suite="archive", kind="answerable", question=q, answerable=True,
+                  facts=((f,),), docs=(d,), corpus=corpus, collection="archive", with_seeds=True)
+             for i, (q, f, d) in enumerate([("Who acquired Instagram?", "Facebook", "rgb0000"),
+                                            ("How far is Qaim from Baghdad?", "320", "002_624767c5aad575bc")])]
+    stores = []
+
+    class Spy(Ours):
+        def run(self, case, store):
+            stores.append(store)
+            return super().run(case, store)
+
+    ours = Spy(settings, fake_embedder, FakeLLM("Facebook acquired Instagram [1].",
+                                                "Qaim is about 320 kilometers west of Baghdad [1]."))
+    result = run_suite("archive", cases, [ours], embedder=fake_embedder, chunk_size=64, chunk_overlap=0)
+    assert stores[0] is stores[1]  # one store for the whole archive
+    assert all(r["correct"] for r in result.cases), [r["answer"] for r in result.cases]
+    assert result.cases[1]["hit"] == 1.0  # the seed article was found among the snippets

@@ -21,7 +21,9 @@ pytestmark = [
 
 
 @pytest.mark.timeout(3600)
-@pytest.mark.parametrize(("suite", "limit"), [("dev", None), ("rgb", 20)])
+# The archive (about 1,000 snippets and the seeds in one store) with 10 questions of each
+# half and 10 dev questions: about 8 minutes; `qa eval --suite archive` runs it whole.
+@pytest.mark.parametrize(("suite", "limit"), [("dev", None), ("rgb", 20), ("archive", 10)])
 def test_eval_suite_meets_its_thresholds(suite: str, limit: int | None, capsys):
     out = REPO / "eval-report" / f"ci-{suite}"
     cmd = [str(Path(sys.executable).parent / "qa"), "eval", "--suite", suite, "--out", str(out)]
