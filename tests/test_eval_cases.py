@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from evals.cases import _rgb_facts, archive_dev_cases, load_archive, load_dev, load_rgb, spread
+from evals.cases import _folded, _rgb_facts, archive_dev_cases, load_archive, load_dev, load_rgb, spread
 from evals.scoring import normalise
 from qa.articles.ingest import seeds_dir
 from qa.articles.loaders import load_article
@@ -69,17 +69,17 @@ def test_the_archive_leaves_out_the_answers_of_its_removed_half():
     archive = load_archive()
     texts = [text.lower() for _, text in archive.corpus]
     assert len(texts) == len(set(texts)) > 700  # every distinct snippet once
-    assert len(archive.answerable) >= 40 and len(archive.absent) >= 30
+    assert len(archive.answerable) >= 40 and len(archive.absent) >= 20
     ids = dict(archive.corpus)
     for case in archive.answerable:  # its answer stays, in the snippets named as its evidence
         assert case.docs and set(case.docs) <= set(ids), case.id
         assert case.collection == "archive" and case.with_seeds
-    for case in archive.absent:  # no kept snippet writes its answer
+    for case in archive.absent:  # no kept snippet writes its answer, in any form
         assert not case.answerable
         rgb_id = int(case.id.rsplit("-", 1)[1])
         row = next(r for r in _rgb_rows() if r["id"] == rgb_id)
-        variants = [v.lower() for fact in _rgb_facts(row["answer"]) for v in fact]
-        assert not any(v in t for v in variants for t in texts), case.id
+        variants = [_folded(v) for fact in _rgb_facts(row["answer"]) for v in fact]
+        assert not any(v in _folded(t) for v in variants for t in texts), case.id
     asked = [c.id for c in archive.answerable + archive.absent]
     assert len(asked) == len(set(asked))
     assert len(asked) + len(archive.dropped) == len(_rgb_rows())
@@ -110,3 +110,15 @@ def _rgb_rows() -> list[dict]:
     from evals.cases import RGB_FILE
 
     return [json.loads(line) for line in RGB_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_an_answer_written_another_way_is_still_written():
+    from evals.cases import _dates, _still_written
+
+    assert _dates("Out on 27/10/2017, or Oct. 27, 2017; 05/06/2020") == {"2017-10-27", "2020-06-05", "2020-05-06"}
+    row = {"query": "When was Super Mario Odyssey released?", "answer": [["October 27 2017", "Oct 27, 2017"]]}
+    kept = ["the release date for super mario odyssey is 27/10/2017."]
+    assert _still_written(row, kept, [_dates(k) for k in kept])
+    row = {"query": "Who is the director of the Avatar movie?", "answer": "James Cameron"}
+    assert _still_written(row, ["avatar, by cameron, opened in 2009."], [set()])
+    assert not _still_written(row, ["cameron diaz starred in a comedy."], [set()])
