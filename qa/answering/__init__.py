@@ -5,6 +5,7 @@
     generate     the prompt from numbered passages; the reply into a checked `Answer`
     citations    `[n]` markers parsed into claims, and rendered back
     verify       each claim checked against the passages it cites
+    binding      ... and bound to the question's year, quarter, contest and role
     answer_type  what kind of answer the question asks for (a number, a time, a name)
     conflicts    figures on which the sources disagree, pointed out to the model
     injection    sentences that give an AI orders are left out of the prompt

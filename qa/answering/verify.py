@@ -11,7 +11,9 @@ judge model (too slow and too unreliable at 1.5B to run on every answer). A pass
   the passage or the question, allowing for spelling variants ("Zour" in "Alzour", "Zor"
   for "Zour"), so invented people and places fail;
 - at least half of the sentence's other content words (Porter stems; stop words, the
-  question's words and attribution such as "another report" left out) appear in it.
+  question's words and attribution such as "another report" left out) appear in it;
+- and it binds the answer to the question's year, quarter or men's/women's (`binding`):
+  the passage says 2020's winner won in 2018, or the women's champion won the women's title.
 
 Cited passages that do not support their sentence are replaced by the passage that does,
 an uncited sentence gets the passage that clearly supports it, and a sentence that no
@@ -24,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from qa.answering.binding import binds
 from qa.answering.citations import Claim, split_claims
 from qa.answering.injection import neutralise
 from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, numbers, spelt_alike, stem
@@ -107,11 +110,11 @@ def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question:
             dropped.append(claim.text)
             continue
         # against what the model was shown: instructions hidden in an article support nothing
-        results = {
-            n: support(claim.text, neutralise(p.text), question) for n, p in enumerate(passages, start=1)
-        }
-        good_cited = tuple(n for n in claim.cited if results[n].ok)
-        supporting = sorted((n for n, r in results.items() if r.ok), key=lambda n: -results[n].coverage)
+        shown = {n: neutralise(p.text) for n, p in enumerate(passages, start=1)}
+        results = {n: support(claim.text, text, question) for n, text in shown.items()}
+        ok = [n for n, r in results.items() if r.ok and binds(claim.text, shown[n], question, passages[n - 1].date)]
+        good_cited = tuple(n for n in claim.cited if n in ok)
+        supporting = sorted(ok, key=lambda n: -results[n].coverage)
         if good_cited:
             kept.append(Claim(claim.text, good_cited, claim.joined))
         elif supporting:

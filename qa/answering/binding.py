@@ -1,0 +1,164 @@
+"""Does the passage bind the answer to what the question qualifies it by?
+
+In an archive the same kind of event recurs: every year has a U.S. Open, every quarter a
+revenue figure. The small model then answers "Who won the men's singles U.S. Open 2021?"
+with the women's champion, or "Who won in 2020?" with 2018's winner, citing a passage that
+holds every word of its sentence. The support check (`verify`) sees words, not bindings.
+
+Written by hand (no library in our stack does this): the question's qualifiers are read
+(years, quarters, men's/women's). A passage supports an answer only when
+
+- no sentence of the passage that holds the answer (its new names or figures) gives the
+  same qualifier another value and not the asked one: "Raducanu won the women's title" to a
+  question about the men's, "Djokovic won in 2018" to one about 2020 (a conflict);
+- and the asked year is in the passage or is the year of its article's date: a passage
+  about Tesla's revenue that never says which year does not answer "in Q1 2021". (The
+  quarter, men's or women's, and the edition, "the 93rd Academy Awards", are often left
+  unsaid where the answer stands, "fourth straight quarter of profits": for them only a
+  conflict counts);
+- and, when the question asks for someone in a role ("Who is the prime minister of
+  Japan?", "Which US general ..."), a sentence that names the answer gives it that role
+  (in the same or other words: "chief executive" for "CEO"), so "Shuntaro Furukawa, the
+  president of Nintendo" does not answer it, nor "the former president" who is the president.
+
+A sentence without the answer may name other years freely ("after losing in 2019, she won
+..."), and the answer's sentence may name several years as long as the asked one is among
+them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.answering.citations import split_claims
+from qa.dates import quarters, year_of, years
+from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, numbers, spelt_alike, stem
+
+# the sports and awards sense ("the women's singles", "male athlete"), not "three men were hurt"
+_GENDER = [
+    ("women", re.compile(r"\b(?:women|girls)['’]s?(?!\w)|\bladies['’]|\bfemale\b", re.IGNORECASE)),
+    ("men", re.compile(r"\b(?:men|boys)['’]s?(?!\w)|\bmale\b", re.IGNORECASE)),
+]
+
+
+# "the 93rd Academy Awards", "the 2nd round": which edition of a recurring event
+_ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+# The role a "who" question asks for, and the words that name the same role in a passage
+# ("chief executive" for "CEO"). A passage may also give the role by a verb ("directed by",
+# "commanded"); a question's verb is not a role ("Who led the assault?").
+_ROLE_NOUNS = {
+    "prime minister": "pm", "premier": "pm",
+    "chief executive": "ceo", "ceo": "ceo",
+    "chairman": "chair", "chairwoman": "chair", "chairperson": "chair",
+    "spokesman": "spokes", "spokeswoman": "spokes", "spokesperson": "spokes",
+    "president": "president", "vice president": "vp", "director": "director",
+    "general": "general", "gen": "general", "commander": "commander",
+    "minister": "minister", "secretary": "secretary", "governor": "governor", "mayor": "mayor",
+    "senator": "senator", "coach": "coach", "manager": "manager", "captain": "captain",
+    "founder": "founder", "co-founder": "founder", "leader": "leader",
+    "editor": "editor", "ambassador": "ambassador", "envoy": "envoy", "judge": "judge", "king": "king",
+    "queen": "queen", "chancellor": "chancellor",
+}
+_ROLES = {**_ROLE_NOUNS, "directed": "director", "commanded": "commander", "coached": "coach",
+          "founded": "founder", "co-founded": "founder", "led": "leader", "leads": "leader"}
+# "the general election", "the general public" are no general
+_NOT_A_ROLE = r"(?!\s+(?:election|elections|assembly|public|strike|hospital|motors|counsel|manager|secretary))"
+
+
+def _alternatives(words) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+_ROLE = re.compile(rf"\b({_alternatives(_ROLES)})\b{_NOT_A_ROLE}", re.IGNORECASE)
+_ROLE_NOUN = re.compile(rf"\b({_alternatives(_ROLE_NOUNS)})\b{_NOT_A_ROLE}", re.IGNORECASE)
+# a question that asks for someone: "Who is ...", "Which US general ...", "What company's CEO ..."
+_ASKS_FOR_SOMEONE = re.compile(rf"^\W*(?:who|whom|whose)\b|\b(?:which|what)\s+(?:[\w’'-]+\s+){{0,3}}?"
+                               rf"(?:{_alternatives(_ROLE_NOUNS)})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Qualifiers:
+    years: frozenset[str] = frozenset()
+    quarters: frozenset[str] = frozenset()
+    genders: frozenset[str] = frozenset()
+    ordinals: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.years or self.quarters or self.genders or self.ordinals)
+
+    def classes(self) -> list[tuple[str, frozenset[str]]]:
+        return [("years", self.years), ("quarters", self.quarters), ("genders", self.genders),
+                ("ordinals", self.ordinals)]
+
+
+def qualifiers(text: str) -> Qualifiers:
+    """The years, quarters, men's/women's and editions ("93rd") that `text` names."""
+    genders = frozenset(name for name, pattern in _GENDER if pattern.search(text))
+    ordinals = frozenset(m[1] for m in _ORDINAL.finditer(text))
+    return Qualifiers(years(text), quarters(text), genders, ordinals)
+
+
+_FORMER = re.compile(r"\b(?:former|ex|late|then)[\s-]+(?:[\w.]+\s+){0,2}$", re.IGNORECASE)
+
+
+def roles(text: str) -> frozenset[str]:
+    """The roles `text` names ("the prime minister" -> {"pm"}), each by one key; a role
+    someone held once ("the former president") is not one they hold."""
+    return frozenset(_ROLES[m[1].lower()] for m in _ROLE.finditer(text) if not _FORMER.search(text, 0, m.start()))
+
+
+def asked_roles(question: str) -> frozenset[str]:
+    """The roles a question asks someone to hold: "Who is the CEO of X?" -> {"ceo"}."""
+    if not _ASKS_FOR_SOMEONE.search(question):
+        return frozenset()
+    return frozenset(_ROLE_NOUNS[m[1].lower()] for m in _ROLE_NOUN.finditer(question))
+
+
+def sentences(text: str) -> list[str]:
+    return [c.text for c in split_claims(text, 0)] or [text]
+
+
+def _anchors(claim: str, question: str) -> tuple[set[str], set[str]]:
+    """The answer of the claim: its names and figures that the question does not hold."""
+    known = content_stems(question)
+    tokens = TOKEN.findall(claim)
+    names = {stem(t) for t in tokens if t[0].isupper() and t.isalpha() and t.lower() not in STOP | NOT_NAMES} - known
+    figures = numbers(claim) - numbers(question)
+    return names, figures
+
+
+def _holds(sentence: str, names: set[str], figures: set[str]) -> bool:
+    words = content_stems(sentence)
+    if figures & numbers(sentence):
+        return True
+    return any(n in words or any(spelt_alike(n, w) for w in words) for n in names)
+
+
+def binds(claim: str, passage_text: str, question: str, date: str | None = None) -> bool:
+    """Whether `passage_text` (of an article dated `date`) binds the claim's answer to the
+    question's qualifiers and role; True when the question has neither or the claim adds
+    no answer."""
+    asked, wanted_roles = qualifiers(question), asked_roles(question)
+    if not asked and not wanted_roles:
+        return True
+    names, figures = _anchors(claim, question)
+    if not names and not figures:
+        return True
+    holding = [s for s in sentences(passage_text) if _holds(s, names, figures)]
+    if wanted_roles and names and holding and not any(wanted_roles & roles(s) for s in holding):
+        return False  # the passage names the answer in another role (the president of Nintendo)
+    for sentence in holding:
+        said = qualifiers(sentence)
+        for (_, want), (_, have) in zip(asked.classes(), said.classes()):
+            if want and have and not want & have:
+                return False  # the answer's own sentence is about another year, quarter or sex
+    whole = qualifiers(passage_text)
+    dated = year_of(date)
+    for (kind, want), (_, have) in zip(asked.classes(), whole.classes()):
+        if kind != "years":
+            continue
+        if want and not want & (have | dated if kind == "years" else have):
+            return False  # the passage never says which year, quarter or sex it is about
+    return True

@@ -1,0 +1,32 @@
+"""Time expressions in questions and passages: the years and quarters a text names.
+
+Shared by search (a question about 2019 prefers passages about 2019) and answering (an
+answer about 2019 must rest on a passage about 2019). Written by hand: dateparser and
+htmldate read dates, not the year a question is about; these few patterns do.
+"""
+
+from __future__ import annotations
+
+import re
+
+# 2019, not $2019, 2,019 or 2019.5; a four-digit number from 1900 to 2099 is read as a year
+YEAR = re.compile(r"(?<![\d$£€.,])((?:19|20)\d\d)(?!\d|[.,]\d)")
+_QUARTER = re.compile(
+    r"\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)\b", re.IGNORECASE
+)
+_QUARTER_WORDS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "1st": "1", "2nd": "2", "3rd": "3", "4th": "4"}
+
+
+def years(text: str) -> frozenset[str]:
+    """The years `text` names ("in 2019", "the 2021 final")."""
+    return frozenset(YEAR.findall(text))
+
+
+def quarters(text: str) -> frozenset[str]:
+    """The quarters `text` names, as "1".."4" ("Q1", "first quarter", "third-quarter")."""
+    return frozenset(m[1] or _QUARTER_WORDS[m[2].lower()] for m in _QUARTER.finditer(text))
+
+
+def year_of(date: str | None) -> frozenset[str]:
+    """The year of an ISO date ("2017-11-03"), or nothing when the date is unknown."""
+    return frozenset({date[:4]}) if date and YEAR.fullmatch(date[:4]) else frozenset()

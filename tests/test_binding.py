@@ -1,0 +1,90 @@
+"""The binding check: the question's year, quarter and men's/women's hold where the answer is."""
+
+from qa.answering.binding import binds, qualifiers
+from qa.dates import year_of
+
+US_OPEN_2019 = ("Serena Williams lost to Bianca Andreescu 6-3, 7-5 in the 2019 U.S. Open women's singles final. "
+                "Williams had won the title six times.")
+RADUCANU = ("Emma Raducanu won the women's singles title at the 2021 U.S. Open. "
+            "The British teenager did not drop a set.")
+DJOKOVIC = ("Novak Djokovic won the U.S. Open in 2018, beating Juan Martin del Potro. "
+            "The 2020 tournament was played without fans.")
+
+
+def test_qualifiers_read_years_quarters_and_the_sex_of_a_contest():
+    q = qualifiers("What was Tesla's revenue in Q1 2021 and in the second quarter of 2020?")
+    assert q.years == {"2021", "2020"} and q.quarters == {"1", "2"} and not q.genders
+    assert qualifiers("Who won the men's singles U.S. Open 2021?").genders == {"men"}
+    assert qualifiers("Who won the women’s title?").genders == {"women"}
+    assert not qualifiers("Three men were hurt and $2019 was paid for 1,2017 items.")
+    assert year_of("2017-11-03") == {"2017"} and year_of(None) == set() and year_of("unknown") == set()
+
+
+def test_an_answer_whose_sentence_is_about_the_other_contest_is_not_bound():
+    assert not binds("Emma Raducanu won the men's singles U.S. Open 2021.", RADUCANU,
+                     "Who won the men's singles U.S. Open 2021?")
+    assert binds("Emma Raducanu won the women's singles U.S. Open 2021.", RADUCANU,
+                 "Who won the women's singles U.S. Open 2021?")
+
+
+def test_an_answer_whose_sentence_is_about_another_year_is_not_bound():
+    q = "Who won the men's singles U.S. Open in 2020?"
+    assert not binds("Novak Djokovic won the men's singles U.S. Open in 2020.", DJOKOVIC, q)
+    assert binds("Novak Djokovic won the U.S. Open in 2018.", DJOKOVIC, "Who won the U.S. Open in 2018?")
+
+
+def test_the_asked_year_must_be_in_the_passage_or_its_date_and_the_quarter_must_not_conflict():
+    revenue = "Tesla reported revenue of $10.4 billion, up 74% from a year earlier."
+    q = "What was Tesla's revenue in Q1 2021?"
+    assert binds("Tesla's revenue was $10.4 billion.", revenue, q, date="2021-04-26")
+    assert not binds("Tesla's revenue was $10.4 billion.", revenue, q)  # which year?
+    third = "Tesla reported third-quarter revenue of $10.4 billion in 2021."
+    assert not binds("Tesla's revenue was $10.4 billion.", third, q)
+    dated = "Tesla reported first-quarter revenue of $10.4 billion, up 74% from a year earlier."
+    assert binds("Tesla's revenue was $10.4 billion.", dated, q, date="2021-04-26")
+    assert not binds("Tesla's revenue was $10.4 billion.", dated, q, date="2022-04-20")
+    assert binds("Tesla's revenue was $10.4 billion.", dated + " It was 2021.", q)
+
+
+def test_other_years_in_other_sentences_and_questions_without_qualifiers_are_left_alone():
+    assert binds("Bianca Andreescu won.", US_OPEN_2019, "Who won the women's singles U.S. Open in 2019?")
+    assert binds("Ali Mayhoub read the statement.", "Brig. Gen. Ali Mayhoub read it in 2017. In 2011 ...",
+                 "Who read the statement?")
+    # a claim that adds no name or figure has nothing to bind
+    assert binds("The final was played.", DJOKOVIC, "Was the 2020 final played?")
+
+
+
+def test_a_who_question_about_a_role_needs_the_answer_named_in_that_role():
+    nintendo = "Shuntaro Furukawa is the sixth and current president of Nintendo in Japan."
+    assert not binds("Shuntaro Furukawa is the prime minister of Japan.", nintendo, "Who is the prime minister of Japan?")
+    assert binds("Shuntaro Furukawa is the president of Nintendo.", nintendo, "Who is the president of Nintendo?")
+    dunford = "Gen Joseph Dunford, chairman of the US Joint Chiefs of Staff, said on Thursday that IS leaders fled."
+    assert binds("Gen Joseph Dunford briefed on it.", dunford,
+                 "Which US general, chairman of the Joint Chiefs of Staff, briefed on IS leaders last week?")
+    ceo = "Abigail Johnson has been chief executive of Fidelity Investments since 2014."
+    assert binds("Abigail Johnson is the CEO.", ceo, "Who is the CEO of Fidelity Investments?")
+    # not a question for someone: "when" with a role in it binds nothing by role
+    assert binds("It began in March 2011.", "The uprising began in March 2011.", "When did the president's war begin?")
+
+
+def test_the_edition_of_a_recurring_event_must_not_conflict():
+    q = "Which director won Best Director at the 93rd Academy Awards Ceremony?"
+    text = "Bong Joon-ho won best director at the 92nd Academy Awards, which he directed well."
+    assert not binds("Bong Joon-ho won Best Director.", text, q)
+    assert binds("Chloe Zhao won Best Director.", "Chloe Zhao, who directed Nomadland, won best director.", q)
+
+
+def test_a_former_holder_of_the_role_does_not_answer():
+    blatter = "Sepp Blatter is the former president of FIFA and was banned in 2015."
+    assert not binds("Sepp Blatter is the president of FIFA.", blatter, "Who is the president of the FIFA?")
+
+
+def test_a_verb_or_a_general_election_in_the_question_is_no_role():
+    from qa.answering.binding import asked_roles, roles
+
+    assert asked_roles("Who led the assault on the city?") == set()
+    assert asked_roles("Who won the French general election in 2017?") == set()
+    assert asked_roles("Which US general, chairman of the Joint Chiefs, spoke?") == {"general", "chair"}
+    assert roles("The film was directed by James Cameron.") == {"director"}
+    assert roles("Sepp Blatter, the former FIFA president, spoke.") == set()
