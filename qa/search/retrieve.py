@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.articles.dedup import PASSAGE_CONTAINMENT, containment, shingles
+from qa.dates import year_of, years
 from qa.index.store import Store
 from qa.models.embed import Embedder
 from qa.types import Copy, Passage
@@ -56,12 +57,28 @@ def retrieve(
     by_id = {p.id: p for p in dense}
     missing = [pid for pid in order if pid not in by_id]
     by_id.update({p.id: p for p in store.get(missing, vector)})
-    passages = select([by_id[pid] for pid in order if pid in by_id], k, per_group)
+    ranked = [by_id[pid] for pid in order if pid in by_id]
+    asked = years(query)
+    if asked:
+        # Every year has its final and its quarterly results, and neither the embedding nor
+        # BM25 weighs "2019" above the other words: among the candidates, the passages that
+        # name an asked year or come from an article dated in it go first, in their order.
+        ranked.sort(key=lambda p: not (asked & (years(p.text) | year_of(p.date))))
+    passages = select(ranked, k, per_group)
 
     relevant = bool(dense) and dense[0].score >= min_score
     if not relevant and bm25:
         relevant = lexical.rare_terms_shared(query, bm25[0][0]) >= MIN_RARE_TERMS
     return Retrieved(passages, relevant)
+
+
+def _copy(a: Passage, a_shingles: set[int], b: Passage, b_shingles: set[int]) -> bool:
+    """Whether `a` repeats `b`. Two passages alike but for the year ("X won the 2021 final",
+    "Y won the 2022 final") report two events, not one story twice."""
+    if containment(a_shingles, b_shingles) < PASSAGE_CONTAINMENT:
+        return False
+    ya, yb = years(a.text), years(b.text)
+    return not (ya and yb and not ya & yb)
 
 
 def select(ranked: Sequence[Passage], k: int, per_group: int = PER_GROUP) -> list[Passage]:
@@ -81,7 +98,7 @@ def select(ranked: Sequence[Passage], k: int, per_group: int = PER_GROUP) -> lis
 
     for p in ranked:
         sh = shingles(p.text)
-        twin = next((i for i, t in enumerate(chosen_shingles) if containment(sh, t) >= PASSAGE_CONTAINMENT), None)
+        twin = next((i for i, t in enumerate(chosen_shingles) if _copy(p, sh, chosen[i], t)), None)
         if twin is not None:
             if p.doc_id != chosen[twin].doc_id:
                 copies[twin].setdefault(p.doc_id, Copy(
@@ -97,7 +114,7 @@ def select(ranked: Sequence[Passage], k: int, per_group: int = PER_GROUP) -> lis
     for p, sh in deferred:  # too few other stories: fill up with the capped one
         if len(chosen) >= k:
             break
-        if all(containment(sh, t) < PASSAGE_CONTAINMENT for t in chosen_shingles):
+        if not any(_copy(p, sh, c, t) for c, t in zip(chosen, chosen_shingles)):
             add(p, sh)
     return [
         p.model_copy(update={"also_in": list(c.values())}) if c else p for p, c in zip(chosen, copies)

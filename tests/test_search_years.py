@@ -1,0 +1,36 @@
+"""Time in search: a question about a year gets that year's passages first, and two
+passages alike but for their year are two events, not a passage and its copy."""
+
+from qa.articles.ingest import ingest
+from qa.search.retrieve import retrieve, select
+from qa.types import Passage
+
+
+def _passage(i: int, text: str, date: str | None = None) -> Passage:
+    return Passage(id=f"p{i}", doc_id=f"d{i}", title="t", text=text, span=(0, len(text)), date=date)
+
+
+def test_passages_alike_but_for_the_year_are_two_events_not_a_copy():
+    same = "won the Wimbledon women's singles final on Saturday beating her rival in three sets"
+    a, b = _passage(1, f"Angelique Kerber {same} in 2018."), _passage(2, f"Angelique Kerber {same} in 2019.")
+    assert [p.id for p in select([a, b], k=5)] == ["p1", "p2"]
+    c = _passage(3, f"Angelique Kerber {same} in 2018, said the report.")
+    assert [p.id for p in select([a, c], k=5)] == ["p1"]  # a real copy is still folded in
+
+
+def test_a_question_about_a_year_gets_the_passages_about_that_year_first(tmp_path, store, fake_embedder):
+    folder = tmp_path / "finals"
+    folder.mkdir()
+    question = "Who won the Wimbledon women's singles title in 2019?"
+    for year, winner in [(2017, "Garbine Muguruza"), (2018, "Angelique Kerber"), (2021, "Ashleigh Barty"),
+                         (2022, "Elena Rybakina")]:  # the question's own words, another year
+        (folder / f"w{year}.txt").write_text(
+            f"Wimbledon women's singles title\n\n{winner} won the Wimbledon women's singles title in {year}, "
+            "as she won the Wimbledon women's singles title on Centre Court.\n")
+    (folder / "w2019.txt").write_text(  # the asked year, in other words
+        "All England Club\n\nSimona Halep beat Serena Williams at the All England Club in 2019.\n")
+    ingest([folder], store=store, embedder=fake_embedder, chunk_size=64)
+    found = retrieve(question, store=store, embedder=fake_embedder, k=3)
+    assert "Simona Halep" in found.passages[0].text
+    undated = retrieve("Who won the Wimbledon women's singles title?", store=store, embedder=fake_embedder, k=6)
+    assert len(undated.passages) == 5  # no year asked: nothing filtered away
