@@ -11,11 +11,12 @@ Written by hand (no library in our stack does this): the question's qualifiers a
 - no sentence of the passage that holds the answer (its new names or figures) gives the
   same qualifier another value and not the asked one: "Raducanu won the women's title" to a
   question about the men's, "Djokovic won in 2018" to one about 2020 (a conflict);
-- and the asked year is in the passage or is the year of its article's date: a passage
-  about Tesla's revenue that never says which year does not answer "in Q1 2021". (The
-  quarter, men's or women's, and the edition, "the 93rd Academy Awards", are often left
-  unsaid where the answer stands, "fourth straight quarter of profits": for them only a
-  conflict counts);
+- and the passage is not about other years only: when it names years, or its article has a
+  date, the asked year is among them. A passage with neither is not known to be about
+  another year and may answer (unknown stays unknown: a syndicated copy often has no
+  date). The quarter, men's or women's, and the edition ("the 93rd Academy Awards") are
+  often left unsaid where the answer stands ("fourth straight quarter of profits"): for
+  them too only a conflict counts;
 - and, when the question asks for someone in a role ("Who is the prime minister of
   Japan?", "Which US general ..."), a sentence that names the answer gives it that role
   (in the same or other words: "chief executive" for "CEO"), so "Shuntaro Furukawa, the
@@ -154,11 +155,7 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
         for (_, want), (_, have) in zip(asked.classes(), said.classes()):
             if want and have and not want & have:
                 return False  # the answer's own sentence is about another year, quarter or sex
-    whole = qualifiers(passage_text)
-    dated = year_of(date)
-    for (kind, want), (_, have) in zip(asked.classes(), whole.classes()):
-        if kind != "years":
-            continue
-        if want and not want & (have | dated if kind == "years" else have):
-            return False  # the passage never says which year, quarter or sex it is about
+    said = years(passage_text) | year_of(date)
+    if asked.years and said and not asked.years & said:
+        return False  # the passage and its article's date are about other years only
     return True

@@ -61,15 +61,22 @@ def retrieve(
     asked = years(query)
     if asked:
         # Every year has its final and its quarterly results, and neither the embedding nor
-        # BM25 weighs "2019" above the other words: among the candidates, the passages that
-        # name an asked year or come from an article dated in it go first, in their order.
-        ranked.sort(key=lambda p: not (asked & (years(p.text) | year_of(p.date))))
+        # BM25 weighs "2019" above the other words: among the candidates, the passages known
+        # to be about another year (they name years, or their article's date, and not an
+        # asked one) go last, in their order. A passage with no year and no date is not known
+        # to be about another year: it keeps its place (a syndicated copy often has no date).
+        ranked.sort(key=lambda p: _about_other_years(p, asked))
     passages = select(ranked, k, per_group)
 
     relevant = bool(dense) and dense[0].score >= min_score
     if not relevant and bm25:
         relevant = lexical.rare_terms_shared(query, bm25[0][0]) >= MIN_RARE_TERMS
     return Retrieved(passages, relevant)
+
+
+def _about_other_years(p: Passage, asked: frozenset[str]) -> bool:
+    said = years(p.text) | year_of(p.date)
+    return bool(said) and not said & asked
 
 
 def _copy(a: Passage, a_shingles: set[int], b: Passage, b_shingles: set[int]) -> bool:
