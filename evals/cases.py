@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from qa.articles.clean import parse_date
+from qa.articles.clean import _DATE_PATTERNS, parse_date
 
 EVALS_DIR = Path(__file__).resolve().parent
 DEV_SET = EVALS_DIR / "dev.jsonl"
@@ -152,8 +152,6 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d\d)\b")
 def _dates(text: str) -> set[str]:
     """Every date written in `text`, as ISO: "Oct 27, 2017", "27 October 2017", "2017-10-27",
     and both readings of "27/10/2017"."""
-    from qa.articles.clean import _DATE_PATTERNS
-
     found = set()
     for pattern, _ in _DATE_PATTERNS:
         for m in pattern.finditer(text):
@@ -177,7 +175,7 @@ def _still_written(row: dict, folded: list[str], dates: list[set[str]]) -> bool:
     asked = {parse_date(v) for v in variants} - {None}
     if asked and any(asked & d for d in dates):
         return True
-    topic = {_folded(w) for w in re.findall(r"\b[A-Z][\w’'-]+", row["query"])[0:]} - {"who", "what", "when", "which"}
+    topic = {_folded(w) for w in re.findall(r"\b[A-Z][\w’'-]+", row["query"])} - {"who", "what", "when", "which"}
     surnames = {_folded(v.split()[-1]) for v in variants if len(v.split()) > 1 and v.split()[-1][:1].isupper()}
     return any(re.search(rf"\b{re.escape(n)}\b", text) and any(t in text for t in topic)
                for n in surnames if len(n) >= 4 for text in folded)
