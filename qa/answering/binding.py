@@ -89,9 +89,8 @@ class Qualifiers:
     def __bool__(self) -> bool:
         return bool(self.years or self.quarters or self.genders or self.ordinals)
 
-    def classes(self) -> list[tuple[str, frozenset[str]]]:
-        return [("years", self.years), ("quarters", self.quarters), ("genders", self.genders),
-                ("ordinals", self.ordinals)]
+    def classes(self) -> tuple[frozenset[str], ...]:
+        return self.years, self.quarters, self.genders, self.ordinals
 
 
 def qualifiers(text: str) -> Qualifiers:
@@ -152,7 +151,7 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
         return False  # the passage names the answer in another role (the president of Nintendo)
     for sentence in holding:
         said = qualifiers(sentence)
-        for (_, want), (_, have) in zip(asked.classes(), said.classes()):
+        for want, have in zip(asked.classes(), said.classes()):
             if want and have and not want & have:
                 return False  # the answer's own sentence is about another year, quarter or sex
     said = years(passage_text) | year_of(date)
