@@ -29,8 +29,27 @@ def app_with(settings, seeded_store, fake_embedder, tmp_path):
     return make
 
 
+def _gated(app: ChatApp, llm: GatedLLM) -> ChatApp:
+    """The gate opens when the snapshot's pilot exits the app, not after a fixed wait.
+
+    A fixed wait made the streaming snapshot flaky: on a loaded machine the rest of the reply
+    arrived before the screenshot. The app's exit waits for the blocked stream, so the gate
+    must open then."""
+    exit_app = app.exit
+
+    def exit_opening_the_gate(*args, **kwargs):
+        llm.gate.set()
+        return exit_app(*args, **kwargs)
+
+    app.exit = exit_opening_the_gate
+    return app
+
+
 async def _ready(pilot) -> None:
     await until(pilot, lambda: pilot.app.ready and pilot.app.status.activity == "Ready")
+    # A blinking cursor is drawn or not depending on when the screenshot falls: on a loaded
+    # machine the streaming snapshot caught it hidden. The snapshots show it steady.
+    pilot.app.question_input.cursor_blink = False
 
 
 def test_empty_app(snap_compare, app_with):
@@ -38,7 +57,7 @@ def test_empty_app(snap_compare, app_with):
 
 
 def test_sources_shown_while_the_answer_streams(snap_compare, app_with):
-    llm = GatedLLM(REPLY, wait=3)  # the app's exit waits for the blocked stream: not 10 s
+    llm = GatedLLM(REPLY, wait=120)
 
     async def streaming(pilot) -> None:
         await _ready(pilot)
@@ -49,7 +68,7 @@ def test_sources_shown_while_the_answer_streams(snap_compare, app_with):
         await pilot.wait_for_scheduled_animations()
 
     try:
-        assert snap_compare(app_with(llm), terminal_size=SIZE, run_before=streaming)
+        assert snap_compare(_gated(app_with(llm), llm), terminal_size=SIZE, run_before=streaming)
     finally:
         llm.gate.set()
 
@@ -75,7 +94,7 @@ def test_resumed_conversation_with_a_followed_citation(snap_compare, app_with, s
 
 
 def test_cancelled_answer(snap_compare, app_with):
-    llm = GatedLLM(REPLY, wait=3)
+    llm = GatedLLM(REPLY, wait=120)
 
     async def cancel(pilot) -> None:
         await _ready(pilot)
@@ -87,6 +106,6 @@ def test_cancelled_answer(snap_compare, app_with):
         await pilot.wait_for_scheduled_animations()
 
     try:
-        assert snap_compare(app_with(llm), terminal_size=SIZE, run_before=cancel)
+        assert snap_compare(_gated(app_with(llm), llm), terminal_size=SIZE, run_before=cancel)
     finally:
         llm.gate.set()
