@@ -63,3 +63,35 @@ def test_retrieval_never_returns_both_copies_of_a_passage(seeded_store, fake_emb
     assert all(containment(a, b) < 0.5 for i, a in enumerate(texts) for b in texts[i + 1:])
     top = found.passages[0]
     assert {top.doc_id, *(c.doc_id for c in top.also_in)} == {LAT_1, LAT_2}
+
+
+# Reports of the same kind of event, alike in wording (RGB en_fact snippets): not copies.
+WIMBLEDON_2019 = ("Simona Halep defeated Serena Williams in the final, 6–2, 6–2 to win the ladies' singles tennis "
+                  "title at the 2019 Wimbledon Championships.")
+WIMBLEDON_2021 = ("Ashleigh Barty defeated Karolína Plíšková in the final, 6–3, 6–7(4–7), 6–3 to win the ladies' "
+                  "singles tennis title at the 2021 Wimbledon Championships.")
+US_OPEN_2019 = ("Bianca Andreescu defeated Serena Williams in the final, 6–3, 7–5 to win the women's singles tennis "
+                "title at the 2019 US Open. It was her first major title.")
+CROWN_3 = ("The third season of The Crown follows the life and reign of Queen Elizabeth II. It consists of ten "
+           "episodes and was released by Netflix on 17 November 2019.")
+CROWN_4 = ("The fourth season of The Crown, which follows the life and reign of Queen Elizabeth II, was released "
+           "by Netflix on 15 November 2020.")
+
+
+def test_reports_of_other_years_or_other_winners_are_not_copies():
+    assert containment(shingles(WIMBLEDON_2019), shingles(US_OPEN_2019)) >= 0.4  # alike in wording
+    for a, b in [(WIMBLEDON_2021, WIMBLEDON_2019), (US_OPEN_2019, WIMBLEDON_2019), (CROWN_4, CROWN_3)]:
+        assert duplicate_of(Signature.of(a), {"earlier": Signature.of(b)}) is None, a
+
+
+def test_an_edited_copy_of_a_report_is_still_a_copy():
+    copy = WIMBLEDON_2019.replace("defeated", "beat").replace("tennis ", "")
+    assert duplicate_of(Signature.of(copy), {"first": Signature.of(WIMBLEDON_2019)}) == "first"
+
+
+def test_signatures_of_older_stores_without_facts_still_group_by_wording():
+    old = Signature.loads(Signature.of(WIMBLEDON_2019).dumps().split(";")[0])
+    assert old is not None and old.facts is None
+    assert duplicate_of(Signature.of(WIMBLEDON_2021), {"old": old}) == "old"  # as before: shingles only
+    back = Signature.loads(Signature.of(WIMBLEDON_2019).dumps())
+    assert back is not None and back.facts is not None and back.facts.years == {"2019"}
