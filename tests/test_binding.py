@@ -86,3 +86,8 @@ def test_a_verb_or_a_general_election_in_the_question_is_no_role():
     assert asked_roles("Which US general, chairman of the Joint Chiefs, spoke?") == {"general", "chair"}
     assert roles("The film was directed by James Cameron.") == {"director"}
     assert roles("Sepp Blatter, the former FIFA president, spoke.") == set()
+    assert roles("Then-President Barack Obama and the ex-president of Brazil met.") == set()
+    assert roles("The late president was buried.") == set()
+    # "then" and "late" as plain words do not make a role a former one
+    assert roles("And then the president of France spoke.") == {"president"}
+    assert roles("In late 2019 the president of France spoke.") == {"president"}

@@ -100,7 +100,9 @@ def qualifiers(text: str) -> Qualifiers:
     return Qualifiers(years(text), quarters(text), genders, ordinals)
 
 
-_FORMER = re.compile(r"\b(?:former|ex|late|then)[\s-]+(?:[\w.]+\s+){0,2}$", re.IGNORECASE)
+# "former", "the late", and hyphenated only "ex-", "then-" ("and then the president said",
+# "in late 2019 the president" are no former ones)
+_FORMER = re.compile(r"(?:\bformer[\s-]+|\bthe\s+late\s+|\b(?:ex|then)-)(?:[\w.]+\s+){0,2}$", re.IGNORECASE)
 
 
 def roles(text: str) -> frozenset[str]:
