@@ -95,3 +95,13 @@ def test_signatures_of_older_stores_without_facts_still_group_by_wording():
     assert duplicate_of(Signature.of(WIMBLEDON_2021), {"old": old}) == "old"  # as before: shingles only
     back = Signature.loads(Signature.of(WIMBLEDON_2019).dumps())
     assert back is not None and back.facts is not None and back.facts.years == {"2019"}
+
+
+def test_ingest_keeps_each_years_report_in_a_story_of_its_own(tmp_path, store, fake_embedder):
+    # One group would let the per-story cap (two passages) hide the third year's report.
+    for name, text in [("w2019", WIMBLEDON_2019), ("w2021", WIMBLEDON_2021), ("us2019", US_OPEN_2019)]:
+        (tmp_path / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
+    report = ingest([tmp_path], store=store, embedder=fake_embedder)
+    assert report.near_duplicates == []
+    docs = store.documents().values()
+    assert len(docs) == 3 and all(d.dup_group == d.doc_id for d in docs)
