@@ -12,6 +12,7 @@ from qa.answering import focus, generate, prompts
 from qa.answering.condense import condense, fallback
 from qa.answering.responsive import answers_question
 from qa.articles.ingest import IngestProgress, IngestReport, ingest, seeds_dir
+from qa.dates import anchored, has_relative_year
 from qa.errors import InputError, QAError
 from qa.index.store import Store
 from qa.models.embed import Embedder
@@ -179,6 +180,8 @@ class Assistant:
         reads nor extends it, so several threads can ask through one `Assistant` at once."""
         question = check_question(question, self.settings)
         self.ensure_corpus()
+        if has_relative_year(question):  # "last year" is counted from the newest article
+            question = anchored(question, self.store.newest_date())
         if not self._warm:  # load the embedding model outside the timings
             self.embedder.encode(["warm-up"])
             self._warm = True

@@ -1,4 +1,5 @@
-"""Time expressions in questions and passages: the years and quarters a text names.
+"""Time expressions in questions and passages: the years and quarters a text names, and
+the year a question means by "last year" in an archive whose newest article is dated.
 
 Shared by search (a question about 2019 prefers passages about 2019) and answering (an
 answer about 2019 must rest on a passage about 2019). Written by hand: dateparser and
@@ -30,3 +31,25 @@ def quarters(text: str) -> frozenset[str]:
 def year_of(date: str | None) -> frozenset[str]:
     """The year of an ISO date ("2017-11-03"), or nothing when the date is unknown."""
     return frozenset({date[:4]}) if date and YEAR.fullmatch(date[:4]) else frozenset()
+
+
+# "this year", "last year", "the previous year", "next year"; "the past year" is the last
+# twelve months, not a calendar year, and is left alone
+_RELATIVE_YEAR = re.compile(r"\b(this|last|previous|next|coming)\s+year\b", re.IGNORECASE)
+_OFFSET = {"this": 0, "last": -1, "previous": -1, "next": 1, "coming": 1}
+
+
+def anchored(question: str, newest: str | None) -> str:
+    """`question` with the year its "last year" means, counted from the newest article's
+    date ("Who won last year?" in an archive whose newest article is of 2021-06-02 ->
+    "Who won last year (2020)?"), so that search and the checks treat it as any year.
+    Unchanged when the question names a year itself or the archive's dates are unknown."""
+    now = year_of(newest)
+    if not now or years(question):
+        return question
+    year = int(next(iter(now)))
+    return _RELATIVE_YEAR.sub(lambda m: f"{m[0]} ({year + _OFFSET[m[1].lower()]})", question, count=1)
+
+
+def has_relative_year(question: str) -> bool:
+    return bool(_RELATIVE_YEAR.search(question))

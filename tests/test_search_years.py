@@ -37,3 +37,32 @@ def test_a_question_about_a_year_gets_the_passages_about_that_year_first(tmp_pat
     assert any("Rosewater" in p.text for p in found.passages)  # kept among the three
     undated = retrieve("Who won the Wimbledon women's singles title?", store=store, embedder=fake_embedder, k=6)
     assert len(undated.passages) == 6  # no year asked: nothing filtered away
+
+
+def test_last_year_is_counted_from_the_newest_article():
+    from qa.dates import anchored
+
+    assert anchored("Who won the final last year?", "2021-06-02") == "Who won the final last year (2020)?"
+    assert anchored("Who leads the league this year?", "2021-06-02") == "Who leads the league this year (2021)?"
+    assert anchored("Who won last year, in 2019?", "2021-06-02") == "Who won last year, in 2019?"  # a year named
+    assert anchored("Who won the final last year?", None) == "Who won the final last year?"  # dates unknown
+    assert anchored("What changed over the past year?", "2021-06-02") == "What changed over the past year?"
+
+
+def test_a_question_about_last_year_gets_that_years_passages(tmp_path, settings, store, fake_embedder):
+    from qa import Assistant, Sources
+    from tests.fakes import FakeLLM
+
+    folder = tmp_path / "finals"
+    folder.mkdir()
+    for year, winner in [(2019, "Simona Halep"), (2020, "Naomi Osaka"), (2021, "Ashleigh Barty")]:
+        (folder / f"f{year}.txt").write_text(
+            f"Title: Final\nDate: {year}-09-12\n\n{winner} won the women's final of the season in {year}, "
+            "as she won the women's final of the season on the main court.\n")
+    ingest([folder], store=store, embedder=fake_embedder, chunk_size=64)
+    assert store.newest_date() == "2021-09-12"
+    assistant = Assistant(settings=settings, store=store, embedder=fake_embedder, llm=FakeLLM("Naomi Osaka won [1]."))
+    events = list(assistant.stream("Who won the women's final of the season last year?"))
+    sources = next(e for e in events if isinstance(e, Sources))
+    assert "Naomi Osaka" in sources.passages[0].text
+    assert events[-1].question == "Who won the women's final of the season last year (2020)?"

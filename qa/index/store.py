@@ -58,6 +58,7 @@ class StoredDocument:
     passages: int
     signature: str = ""  # MinHash of the article's shingles (qa.articles.dedup)
     dup_group: str = ""  # doc id of the first stored copy of the same story
+    date: str | None = None  # the article's date (ISO), when known
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,11 @@ class Store:
         """Every stored document, from the metadata of its first passage."""
         return {doc_id: versions[-1] for doc_id, versions in self._versions().items()}
 
+    def newest_date(self) -> str | None:
+        """The date (ISO) of the newest dated article, or None when none is dated."""
+        dates = [d.date for d in self.documents().values() if d.date]
+        return max(dates) if dates else None
+
     def _versions(self) -> dict[str, list[StoredDocument]]:
         """Every stored version of every document, oldest first (more than one only after
         an interrupted replacement)."""
@@ -250,6 +256,7 @@ class Store:
                 passages=int(meta.get("n_chunks", 0)),
                 signature=str(meta.get("minhash", "")),
                 dup_group=str(meta.get("dup_group", "") or meta["doc_id"]),
+                date=str(meta.get("date", "")) or None,
             )
             versions[doc.doc_id].append((float(meta.get("written_at", 0.0)), doc))
         return {d: [doc for _, doc in sorted(v, key=lambda x: x[0])] for d, v in versions.items()}
