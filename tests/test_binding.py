@@ -91,3 +91,19 @@ def test_a_verb_or_a_general_election_in_the_question_is_no_role():
     # "then" and "late" as plain words do not make a role a former one
     assert roles("And then the president of France spoke.") == {"president"}
     assert roles("In late 2019 the president of France spoke.") == {"president"}
+
+
+def test_the_loser_named_in_the_passage_does_not_answer_who_won():
+    q = "Who won the women's singles U.S. Open in 2019?"
+    lost = "Serena Williams lost to Bianca Andreescu, 6-3, 7-5, in the 2019 U.S. Open women's singles final."
+    assert not binds("Serena Williams won the women's singles U.S. Open in 2019.", lost, q)
+    assert binds("Bianca Andreescu won the women's singles U.S. Open in 2019.", lost, q)
+    beat = "Bianca Andreescu beat Serena Williams in the 2019 U.S. Open women's singles final."
+    assert not binds("Serena Williams won the women's singles U.S. Open in 2019.", beat, q)
+    assert binds("Bianca Andreescu won the women's singles U.S. Open in 2019.", beat, q)
+    beaten = "Serena Williams was beaten by Bianca Andreescu in the 2019 U.S. Open women's singles final."
+    assert binds("Bianca Andreescu won the women's singles U.S. Open in 2019.", beaten, q)
+    # a passage that says both, or says nothing of how the answer did, is not a conflict
+    both = "Serena Williams lost the 2019 final. Serena Williams won the 2019 U.S. Open women's doubles."
+    assert binds("Serena Williams won the women's singles U.S. Open in 2019.", both, q)
+    assert binds("Serena Williams won.", "Serena Williams played the 2019 U.S. Open final.", "Who won the final?")

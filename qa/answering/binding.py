@@ -22,6 +22,10 @@ Written by hand (no library in our stack does this): the question's qualifiers a
   (in the same or other words: "chief executive" for "CEO"), so "Shuntaro Furukawa, the
   president of Nintendo" does not answer it, nor "the former president" who is the president.
 
+- and the passage does not have the answer lose where the claim has it win: "Serena
+  Williams lost to Bianca Andreescu" does not support "Serena Williams won the U.S. Open"
+  (the verbs next to the name tell: "X won", "X beat Y", "Y lost to X", "beaten by X").
+
 A sentence without the answer may name other years freely ("after losing in 2019, she won
 ..."), and the answer's sentence may name several years as long as the asked one is among
 them.
@@ -138,17 +142,56 @@ def _holds(sentence: str, names: set[str], figures: set[str]) -> bool:
     return any(n in words or any(spelt_alike(n, w) for w in words) for n in names)
 
 
+# Who won and who lost: "X won", "X beat Y", "Y lost to X", "Y was beaten by X".
+_WIN = frozenset("won win wins winning beat beats beating defeated defeats defeating topped edged ousted".split())
+_BEAT = frozenset("beat beats beating defeated defeats defeating topped edged ousted".split())  # X beat Y
+_LOSE = frozenset("lost lose loses losing".split())
+_NEAR = 3  # tokens between a name and its verb ("Serena Williams, 37, lost")
+
+
+def _outcome(tokens: list[str], at: int) -> str | None:
+    """Whether the name at token `at` won or lost, from the verbs next to it."""
+    after = [t.lower() for t in tokens[at + 1 : at + 1 + _NEAR]]
+    before = [t.lower() for t in tokens[max(0, at - _NEAR - 1) : at]]  # one more: a first name
+    if "by" in before[-2:] or "to" in before[-2:] and _LOSE & set(before):
+        return "won"  # "beaten by (Bianca) Andreescu", "lost to (Bianca) Andreescu"
+    if any(t in _LOSE for t in after):
+        return "lost"
+    if any(t in _WIN for t in after):
+        return "won"
+    if any(t in _BEAT for t in before):
+        return "lost"  # "Andreescu beat Williams"
+    return None
+
+
+def _outcomes(sentence: str, names: set[str]) -> set[str]:
+    tokens = TOKEN.findall(sentence)
+    return {o for i, t in enumerate(tokens)
+            if t[0].isupper() and stem(t) in names and (o := _outcome(tokens, i))}
+
+
+def says_the_opposite(claim: str, holding: list[str], names: set[str]) -> bool:
+    """The claim has its answer win ("Williams won the 2019 U.S. Open") where every sentence
+    of the passage that tells how the answer did has it lose ("Williams lost to Andreescu")."""
+    if "won" not in _outcomes(claim, names):
+        return False
+    told = [o for s in holding if (o := _outcomes(s, names))]
+    return bool(told) and all(o == {"lost"} for o in told)
+
+
 def binds(claim: str, passage_text: str, question: str, date: str | None = None) -> bool:
     """Whether `passage_text` (of an article dated `date`) binds the claim's answer to the
-    question's qualifiers and role; True when the question has neither or the claim adds
-    no answer."""
+    question's qualifiers and role, and does not say the answer lost where the claim says
+    it won; True when the claim adds no answer."""
     asked, wanted_roles = qualifiers(question), asked_roles(question)
-    if not asked and not wanted_roles:
-        return True
     names, figures = _anchors(claim, question)
     if not names and not figures:
         return True
     holding = [s for s in sentences(passage_text) if _holds(s, names, figures)]
+    if names and says_the_opposite(claim, holding, names):
+        return False
+    if not asked and not wanted_roles:
+        return True
     if wanted_roles and names and holding and not any(wanted_roles & roles(s) for s in holding):
         return False  # the passage names the answer in another role (the president of Nintendo)
     for sentence in holding:
