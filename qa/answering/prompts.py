@@ -26,6 +26,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "refusal": frozenset(),
     "condense": frozenset({"history", "question"}),
     "check_answer": frozenset({"answer", "question"}),
+    "check_grounded": frozenset({"answer", "passages", "question"}),
     # passages --- question --- answer [--- question --- answer ...], on an unrelated topic
     "answer_example": frozenset({"refusal"}),
 }
