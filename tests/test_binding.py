@@ -101,6 +101,9 @@ def test_the_loser_named_in_the_passage_does_not_answer_who_won():
     beat = "Bianca Andreescu beat Serena Williams in the 2019 U.S. Open women's singles final."
     assert not binds("Serena Williams won the women's singles U.S. Open in 2019.", beat, q)
     assert binds("Bianca Andreescu won the women's singles U.S. Open in 2019.", beat, q)
+    beats_to_win = "Romania's Simona Halep beats Serena Williams to win the 2019 U.S. Open women's singles."
+    assert not binds("Serena Williams won the women's singles U.S. Open in 2019.", beats_to_win, q)
+    assert binds("Simona Halep won the women's singles U.S. Open in 2019.", beats_to_win, q)
     beaten = "Serena Williams was beaten by Bianca Andreescu in the 2019 U.S. Open women's singles final."
     assert binds("Bianca Andreescu won the women's singles U.S. Open in 2019.", beaten, q)
     # a passage that says both, or says nothing of how the answer did, is not a conflict

@@ -155,12 +155,14 @@ def _outcome(tokens: list[str], at: int) -> str | None:
     before = [t.lower() for t in tokens[max(0, at - _NEAR - 1) : at]]  # one more: a first name
     if "by" in before[-2:] or "to" in before[-2:] and _LOSE & set(before):
         return "won"  # "beaten by (Bianca) Andreescu", "lost to (Bianca) Andreescu"
+    if _BEAT & set(before):
+        return "lost"  # "Halep beats (Serena) Williams to win", "defeated 23-time winner Williams"
+    # "to win" after a name is the subject's aim or result, not this name's outcome
+    after = [t for i, t in enumerate(after) if not (t in _WIN and i and after[i - 1] == "to")]
     if any(t in _LOSE for t in after):
         return "lost"
     if any(t in _WIN for t in after):
         return "won"
-    if any(t in _BEAT for t in before):
-        return "lost"  # "Andreescu beat Williams"
     return None
 
 
