@@ -101,6 +101,7 @@ def eval_cmd(
     from qa.runtime import default_embedder, make_llm
 
     settings = Settings()
+    commit = _git_commit()  # now: the code this run imports, not what was committed while it ran
     names = SUITES[suite]
     try:
         suites = {name: load_suite(name, limit) for name in names}
@@ -164,7 +165,7 @@ def eval_cmd(
     misses = report.check(results, thresholds)
     meta = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": _git_commit(),
+        "commit": commit,
         "machine": _machine(),
         "model": llm.name,
         "endpoint": "embedded llama.cpp server" if settings.uses_embedded_llm else settings.llm_base_url,
