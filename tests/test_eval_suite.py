@@ -22,13 +22,19 @@ pytestmark = [
 
 @pytest.mark.timeout(3600)
 # The archive (about 1,000 snippets and the seeds in one store) with 10 questions of each
-# half and 10 dev questions: about 8 minutes; `qa eval --suite archive` runs it whole.
-@pytest.mark.parametrize(("suite", "limit"), [("dev", None), ("rgb", 20), ("archive", 10)])
-def test_eval_suite_meets_its_thresholds(suite: str, limit: int | None, capsys):
+# half and 10 dev questions: about 9 minutes; `qa eval --suite archive` runs it whole.
+# The thresholds hold ours only: the baseline runs here only where its lead is a target
+# (the archive). On dev and RGB it took 12 of the 40 minutes of a clean-clone CI run
+# (whole run 57 min against the 60 aimed at); committed result runs keep it.
+@pytest.mark.parametrize(("suite", "limit", "baseline"), [("dev", None, False), ("rgb", 20, False),
+                                                         ("archive", 10, True)])
+def test_eval_suite_meets_its_thresholds(suite: str, limit: int | None, baseline: bool, capsys):
     out = REPO / "eval-report" / f"ci-{suite}"
     cmd = [str(Path(sys.executable).parent / "qa"), "eval", "--suite", suite, "--out", str(out)]
     if limit:
         cmd += ["--limit", str(limit)]
+    if not baseline:
+        cmd += ["--no-baseline"]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
     with capsys.disabled():  # the table goes to the CI log, pass or fail
         print(f"\n{' '.join(cmd[1:])}\n{done.stdout}")
