@@ -131,13 +131,14 @@ class Facts:
         self.keys, self.years = keys, years
 
 
-def same_event(a: Signature, b: Signature) -> bool:
-    """False when the two texts name disjoint years, or share few names and figures."""
-    if a.facts is None or b.facts is None:
+def same_event(a: Facts | None, b: Facts | None) -> bool:
+    """False when the two texts name disjoint years, or share few names and figures;
+    True when either is unknown (a store written before facts were kept)."""
+    if a is None or b is None:
         return True
-    if a.facts.years and b.facts.years and not a.facts.years & b.facts.years:
+    if a.years and b.years and not a.years & b.years:
         return False
-    keys_a, keys_b = a.facts.keys, b.facts.keys
+    keys_a, keys_b = a.keys, b.keys
     return not (keys_a.size and keys_b.size) or keys_a.containment(keys_b) >= KEY_CONTAINMENT
 
 
@@ -165,7 +166,7 @@ class SignatureIndex:
 
     def __init__(self) -> None:
         self._ids: list[str] = []
-        self._signatures: list[Signature] = []
+        self._facts: list[Facts | None] = []  # beside the rows: what tells events apart
         self._row: dict[str, int] = {}
         self._mins = np.zeros((64, N_PERM), dtype=np.uint32)
         self._sizes = np.zeros(64, dtype=np.float64)
@@ -179,9 +180,9 @@ class SignatureIndex:
                 self._mins = np.concatenate([self._mins, np.zeros_like(self._mins)])
                 self._sizes = np.concatenate([self._sizes, np.zeros_like(self._sizes)])
             self._ids.append(doc_id)
-            self._signatures.append(signature)
+            self._facts.append(signature.facts)
             self._row[doc_id] = row
-        self._signatures[row] = signature
+        self._facts[row] = signature.facts
         self._mins[row], self._sizes[row] = signature.mins, signature.size
 
     def duplicate_of(self, signature: Signature, *, exclude: str | None = None) -> str | None:
@@ -195,6 +196,6 @@ class SignatureIndex:
             scores[self._row[exclude]] = -1.0
         candidates = np.flatnonzero(scores >= DOC_CONTAINMENT)
         for row in sorted(candidates.tolist(), key=lambda r: (-scores[r], r)):
-            if same_event(signature, self._signatures[row]):
+            if same_event(signature.facts, self._facts[row]):
                 return self._ids[row]
         return None
