@@ -110,3 +110,19 @@ def test_the_loser_named_in_the_passage_does_not_answer_who_won():
     both = "Serena Williams lost the 2019 final. Serena Williams won the 2019 U.S. Open women's doubles."
     assert binds("Serena Williams won the women's singles U.S. Open in 2019.", both, q)
     assert binds("Serena Williams won.", "Serena Williams played the 2019 U.S. Open final.", "Who won the final?")
+
+
+def test_a_role_held_for_another_country_does_not_answer():
+    q = "Who is the prime minister of Canada?"
+    iraq = "Iraqi Prime Minister Haider al-Abadi congratulated the forces."
+    assert not binds("The prime minister of Canada is Haider al-Abadi.", iraq, q)
+    assert binds("Justin Trudeau is the prime minister of Canada.",
+                 "Canadian Prime Minister Justin Trudeau spoke in Ottawa.", q)
+    assert binds("Justin Trudeau is the prime minister of Canada.", "Canada's prime minister, Justin Trudeau, spoke.", q)
+    assert binds("Justin Trudeau is the prime minister.", "Prime Minister Justin Trudeau spoke.", q)  # no place named
+    q_fr = "Who is the president of France?"
+    assert binds("Emmanuel Macron is the president of France.", "French President Emmanuel Macron said.", q_fr)
+    assert not binds("Joe Biden is the president of France.", "US President Joe Biden said.", q_fr)
+    q_body = "Who is the director of the Syrian Observatory for Human Rights?"
+    assert binds("Rami Abdel Rahman is the director.",
+                 "Rami Abdel Rahman, the director of the Syrian Observatory for Human Rights, said.", q_body)

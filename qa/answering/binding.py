@@ -122,6 +122,53 @@ def asked_roles(question: str) -> frozenset[str]:
     return frozenset(_ROLE_NOUNS[m[1].lower()] for m in _ROLE_NOUN.finditer(question))
 
 
+# Where or for whom a role is held: "the prime minister of Canada", "Canada's prime
+# minister", "Iraqi Prime Minister", "the Nintendo president". Names that differ only past
+# their fourth letter are one place ("Iraq", "Iraqi"; "Canada", "Canadian"); these differ
+# sooner:
+_SAME_PLACE = [frozenset(s.split()) for s in (
+    "france french", "spain spanish", "netherlands holland dutch", "switzerland swiss",
+    "denmark danish", "finland finnish", "poland polish", "ireland irish", "wales welsh",
+    "us usa america american", "uk britain british england english", "philippines filipino",
+)]
+
+
+def _place(word: str) -> str:
+    word = re.sub(r"['’]s$", "", word).lower()
+    same = next((group for group in _SAME_PLACE if word in group), None)
+    return min(same) if same else word[:4]
+
+
+def _role_places(text: str, role: str) -> list[frozenset[str]]:
+    """For each mention of `role` in `text`, the places or bodies it is held for (empty
+    when the mention names none)."""
+    found = []
+    for m in _ROLE_NOUN.finditer(text):
+        if _ROLE_NOUNS[m[1].lower()] != role:
+            continue
+        before = TOKEN.findall(text[max(0, m.start() - 40) : m.start()])[-2:]
+        places = {t for t in before if t[0].isupper() and t.lower() not in STOP | NOT_NAMES}
+        after = re.match(r"\s+of\s+(?:the\s+)?((?:[A-Z][\w’'-]*\s*){1,3})", text[m.end() :])
+        if after:
+            places |= set(after[1].split())
+        found.append(frozenset(_place(p) for p in places))
+    return found
+
+
+def elsewhere(question: str, holding: list[str], wanted: frozenset[str]) -> bool:
+    """The question asks for a role held for one place or body ("the prime minister of
+    Canada") and every sentence that gives the answer that role gives it for another one
+    ("Iraqi Prime Minister Haider al-Abadi"). A mention that names no place is no conflict."""
+    for role in wanted:
+        asked = set().union(*_role_places(question, role)) if _role_places(question, role) else set()
+        if not asked:
+            continue
+        given = [places for s in holding for places in _role_places(s, role)]
+        if given and all(places and not places & asked for places in given):
+            return True
+    return False
+
+
 def sentences(text: str) -> list[str]:
     return [c.text for c in split_claims(text, 0)] or [text]
 
@@ -202,6 +249,8 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
         return True
     if wanted_roles and names and holding and not any(wanted_roles & roles(s) for s in holding):
         return False  # the passage names the answer in another role (the president of Nintendo)
+    if wanted_roles and names and elsewhere(question, holding, wanted_roles):
+        return False  # the role, for another country or body (Iraq's prime minister for Canada's)
     for sentence in holding:
         said = qualifiers(sentence)
         for want, have in zip(asked.classes(), said.classes()):
