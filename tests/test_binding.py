@@ -126,3 +126,13 @@ def test_a_role_held_for_another_country_does_not_answer():
     q_body = "Who is the director of the Syrian Observatory for Human Rights?"
     assert binds("Rami Abdel Rahman is the director.",
                  "Rami Abdel Rahman, the director of the Syrian Observatory for Human Rights, said.", q_body)
+
+
+def test_only_the_word_right_before_a_role_says_for_whom_it_is_held():
+    q = "Who is the prime minister of Canada?"
+    claim = "Justin Trudeau is the prime minister of Canada."
+    assert binds(claim, "On Monday, Prime Minister Justin Trudeau spoke in Ottawa.", q)
+    q_us = "Which US general leads the coalition against Islamic State?"
+    assert binds("Gen. Joseph Votel leads it.", "Army Gen. Joseph Votel, the coalition's commander, spoke.", q_us)
+    assert binds("Gen. Joseph Votel leads it.", "U.S. Gen. Joseph Votel spoke.", q_us)
+    assert not binds("Gen. Igor Konashenkov leads it.", "Russian Gen. Igor Konashenkov spoke.", q_us)

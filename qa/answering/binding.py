@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.answering.answer_type import MONTHS, WEEKDAYS
 from qa.answering.citations import split_claims
 from qa.dates import quarters, year_of, years
 from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, numbers, spelt_alike, stem
@@ -133,6 +134,15 @@ _SAME_PLACE = [frozenset(s.split()) for s in (
 )]
 
 
+# words before a role that say which kind or rank of it, not for whom: "Army Gen.",
+# "Deputy Prime Minister", "Former President"
+_RANKS = frozenset(
+    "army navy air force marine marines military armed joint deputy acting interim former late "
+    "vice senior top chief assistant associate general lieutenant lt major maj brigadier brig "
+    "executive managing head new then".split()
+)
+
+
 def _place(word: str) -> str:
     word = re.sub(r"['’]s$", "", word).lower()
     same = next((group for group in _SAME_PLACE if word in group), None)
@@ -146,8 +156,12 @@ def _role_places(text: str, role: str) -> list[frozenset[str]]:
     for m in _ROLE_NOUN.finditer(text):
         if _ROLE_NOUNS[m[1].lower()] != role:
             continue
-        before = TOKEN.findall(text[max(0, m.start() - 40) : m.start()])[-2:]
-        places = {t for t in before if t[0].isupper() and t.lower() not in STOP | NOT_NAMES}
+        # only the word right before it, with nothing but a space between: "Iraqi Prime
+        # Minister", "Canada's prime minister"; not "On Monday, Prime Minister"
+        before = re.search(r"([A-Z][\w’'.-]*)\s+$", text[max(0, m.start() - 40) : m.start()])
+        places = set()
+        if before and before[1].lower().rstrip(".") not in STOP | NOT_NAMES | WEEKDAYS | MONTHS | _RANKS:
+            places.add(before[1].replace(".", ""))
         after = re.match(r"\s+of\s+(?:the\s+)?((?:[A-Z][\w’'-]*\s*){1,3})", text[m.end() :])
         if after:
             places |= set(after[1].split())
