@@ -238,7 +238,7 @@ def serve_cmd() -> None:
             "there is no embedded model to serve; unset it to serve the embedded model"
         )
     if url := shared_server(settings):
-        raise QAError(f"a model server is already running at {url} (started by `qa serve`); use it or stop it first")
+        raise QAError(f"a model server is already running at {url}; it is used as it is, or `qa stop` stops it")
     server = EmbeddedServer(settings, reuse_shared=False)
     adopt_server(settings, server)
 
@@ -295,11 +295,46 @@ def status_cmd(
 
 
 
+@app.command("stop")
+def stop_cmd() -> None:
+    """Stop the shared model server: the background one that `qa ask`, `qa chat` and scripts
+    start (see QA_KEEP_ALIVE), or a `qa serve`."""
+    from qa.models.background import stop_announced
+
+    info = stop_announced(_settings())
+    if info is None:
+        err.print("no model server is running")
+        return
+    out.print(f"stopped the model server at {info.get('url')} (pid {info.get('pid')})", highlight=False)
+
+
 def _embedded_endpoint(settings) -> str:
-    from qa.models.embedded import shared_server
+    import json
+    import time
+
+    from qa.models.background import last_used, shown_keep_alive
+    from qa.settings import parse_keep_alive
+    from qa.models.embedded import server_file, shared_server
 
     url = shared_server(settings)
-    return f"the model server of `qa serve` at {url}" if url else "embedded llama.cpp server (127.0.0.1), started on demand"
+    if not url:
+        keep_alive = parse_keep_alive(settings.keep_alive)
+        kept = ("stops with the process" if keep_alive == 0 else "then kept until `qa stop`" if keep_alive is None
+                else f"then kept for {shown_keep_alive(keep_alive)}")
+        return f"embedded llama.cpp server (127.0.0.1), started on demand, {kept}"
+    try:
+        info = json.loads(server_file(settings).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        info = {}
+    if info.get("kind") != "background":
+        return f"the model server of `qa serve` at {url} (pid {info.get('pid')})"
+    keep_alive = info.get("keep_alive")
+    if keep_alive is None:
+        until = "until `qa stop`"
+    else:
+        until = "until " + time.strftime("%H:%M:%S", time.localtime(last_used(settings, 0) + float(keep_alive)))
+        until += f" unless used ({shown_keep_alive(float(keep_alive))})"
+    return f"background model server at {url} (pid {info.get('pid')}), up {until}; `qa stop` stops it"
 
 
 def _register_plugins() -> None:

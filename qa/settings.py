@@ -7,6 +7,7 @@ One documented field per setting; the README's configuration table mirrors this 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import platformdirs
@@ -14,6 +15,27 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "qa-news"
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+_UNIT_S = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def parse_keep_alive(text: str) -> float | None:
+    """Seconds to keep the server after its last request: "5m", "90s", "1h30m", "300" (seconds),
+    "0" (no background server: stop with the process), "-1" or any negative number (until
+    stopped: None)."""
+    value = text.strip().lower()
+    try:
+        number = float(value)
+    except ValueError:
+        parts = _DURATION.findall(value)
+        if not value or "".join(n + u for n, u in parts) != value:
+            raise ValueError(
+                f"{text!r} is not a duration: use e.g. 5m, 90s, 1h, 0 (stop with the process) "
+                "or -1 (keep until `qa stop`)"
+            ) from None
+        return sum(float(n) * _UNIT_S[u] for n, u in parts)
+    return None if number < 0 else number
 
 
 def _default_data_dir() -> Path:
@@ -82,6 +104,11 @@ class Settings(BaseSettings):
     server_context: int = Field(
         default=4096, ge=512, description="Context window of the embedded server, in tokens."
     )
+    keep_alive: str = Field(
+        default="5m",
+        description="How long the embedded model server stays up after its last request, for the "
+        "next `qa` process to use (`5m`, `90s`, `1h`; `0`: stop with the process; `-1`: until `qa stop`).",
+    )
     server_start_timeout: float = Field(
         default=180.0, gt=0, description="Seconds to wait for the embedded server to start."
     )
@@ -128,6 +155,12 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("keep_alive")
+    @classmethod
+    def _a_duration(cls, value: str) -> str:
+        parse_keep_alive(value)  # a ValueError says which forms it takes
+        return value
+
     @property
     def uses_embedded_llm(self) -> bool:
         return self.llm_base_url is None
@@ -170,4 +203,5 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = "QA_" + str(first["loc"][0]).upper() if first.get("loc") else "a QA_ setting"
-        raise QAError(f"invalid {name}: {first['msg']}") from exc
+        message = first["msg"].removeprefix("Value error, ")  # pydantic's prefix to our own validators' words
+        raise QAError(f"invalid {name}: {message}") from exc

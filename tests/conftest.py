@@ -17,6 +17,8 @@ REPO = Path(__file__).resolve().parent.parent
 def _isolated_data_dir(tmp_path, monkeypatch):
     """Every test gets its own data dir; nothing touches the user's store."""
     monkeypatch.setenv("QA_DATA_DIR", str(tmp_path / "data"))
+    # tests start their own model server and stop it with them; the keep-alive tests set it
+    monkeypatch.setenv("QA_KEEP_ALIVE", "0")
     for var in ("QA_CHROMA_HOST", "QA_CHROMA_PORT", "QA_LLM_BASE_URL", "QA_LLM_MODEL", "QA_LLM_API_KEY", "QA_TOP_K", "QA_MIN_SCORE"):
         monkeypatch.delenv(var, raising=False)
 

@@ -146,12 +146,8 @@ def test_the_install_check_runs_llama_cpp_on_this_cpu():
     assert done.stdout.strip().splitlines()[-1] == "llama.cpp runs the model on this CPU"
 
 
-def test_qa_serve_is_used_by_qa_ask_and_cleans_up(tmp_path):
-    """`qa serve` starts the model once; `qa ask` in another data dir answers through it
-    (it writes no server log of its own); SIGTERM stops it and removes its announcement."""
-    import select
-    import signal
-
+def _cache_with_the_real_models(tmp_path):
+    """A cache dir of its own (its own server announcement) that links the real model files."""
     from qa.models.embed import ONNX_FILE
     from qa.models.embedded import MODEL_FILE, ensure_model
 
@@ -161,6 +157,55 @@ def test_qa_serve_is_used_by_qa_ask_and_cleans_up(tmp_path):
     for name in (MODEL_FILE, MODEL_FILE.replace(".gguf", ".sha256"), ONNX_FILE):
         if (real_models / name).exists():
             (models / name).symlink_to(real_models / name)
+    return tmp_path / "cache"
+
+
+def test_two_asks_at_once_start_one_background_server_that_stops_when_idle(tmp_path):
+    """With QA_KEEP_ALIVE, the first `qa ask` leaves the model running for the next: two asks
+    started at the same moment share one background server, `qa status` names it, and it
+    stops by itself once unused for the keep-alive time."""
+    import time
+
+    cache = _cache_with_the_real_models(tmp_path)
+    env = {**os.environ, "QA_CACHE_DIR": str(cache), "QA_DATA_DIR": str(tmp_path / "data"), "QA_KEEP_ALIVE": "20s"}
+    ingest = subprocess.run([sys.executable, "-m", "qa.cli", "ingest"], capture_output=True, text=True, env=env,
+                            timeout=900)
+    assert ingest.returncode == 0, ingest.stderr
+    asks = [subprocess.Popen([sys.executable, "-m", "qa.cli", "ask", "--json", question], env=env, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for question in ("How far is Qaim from Baghdad?", "Who is the chairman of the US Joint Chiefs of Staff?")]
+    try:
+        results = [(p.communicate(timeout=900), p.returncode) for p in asks]
+    finally:
+        for p in asks:
+            p.kill()
+    for (stdout, stderr), code in results:
+        assert code == 0, stderr
+    assert "320" in json.loads(results[0][0][0])["answer"]
+    info = json.loads((cache / "server.json").read_text())
+    assert info["kind"] == "background" and info["keep_alive"] == 20
+    log = (tmp_path / "data" / "logs" / "background-server.log").read_text()
+    assert log.count(" started by pid ") == 1, log  # one server for both
+    status = subprocess.run([sys.executable, "-m", "qa.cli", "status", "--json"], capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert json.loads(status.stdout)["llm_endpoint"].startswith(f"background model server at {info['url']}")
+    deadline = time.monotonic() + 120
+    while (cache / "server.json").exists() and time.monotonic() < deadline:
+        time.sleep(1)
+    assert not (cache / "server.json").exists(), "the background server did not stop when idle"
+    time.sleep(3)
+    with pytest.raises(ProcessLookupError):
+        os.kill(info["pid"], 0)
+    assert "unused for 20 s: stopping" in (tmp_path / "data" / "logs" / "background-server.log").read_text()
+
+
+def test_qa_serve_is_used_by_qa_ask_and_cleans_up(tmp_path):
+    """`qa serve` starts the model once; `qa ask` in another data dir answers through it
+    (it writes no server log of its own); SIGTERM stops it and removes its announcement."""
+    import select
+    import signal
+
+    _cache_with_the_real_models(tmp_path)
     env = {**os.environ, "QA_CACHE_DIR": str(tmp_path / "cache"), "QA_DATA_DIR": str(tmp_path / "serve-data")}
     serve = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve"], env=env, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -370,8 +370,8 @@ def test_a_stopped_qa_serve_is_reported_and_the_next_question_starts_our_own_ser
     assistant.new_conversation()
     with pytest.raises(LLMError) as caught:
         assistant.ask(QUESTION)
-    assert str(caught.value) == (f"the model server of `qa serve` at {serve.url} stopped "
-                                 "(was `qa serve` stopped?); ask again to start a new one")
+    assert str(caught.value) == (f"the shared model server at {serve.url} stopped (stopped by `qa stop`, Ctrl+C "
+                                 "in `qa serve`, or it died); ask again to start a new one")
     assert "QA_LLM_BASE_URL" not in str(caught.value)
     assert assistant.history == [] and assistant.model_not_started  # nothing half-recorded
     answer = assistant.ask(QUESTION)  # the next question starts a server of its own
@@ -386,8 +386,8 @@ def test_qa_serve_stopped_in_the_middle_of_an_answer(embedded, tmp_path):
     with pytest.raises(LLMError) as caught:
         for event in assistant.stream(QUESTION):
             deltas.append(getattr(event, "text", ""))
-    assert str(caught.value) == (f"the model server of `qa serve` at {serve.url} stopped in the middle of the "
-                                 "answer (was `qa serve` stopped?); ask again to start a new one")
+    assert str(caught.value) == (f"the shared model server at {serve.url} stopped in the middle of the answer "
+                                 "(stopped by `qa stop`, Ctrl+C in `qa serve`, or it died); ask again to start a new one")
     assert REPLY[0] in deltas and assistant.history == []
     assert assistant.ask(QUESTION).text.startswith("Own server") and len(launched) == 1
 

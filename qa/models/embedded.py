@@ -25,7 +25,7 @@ from pathlib import Path
 
 from qa.errors import ConfigError, LLMError, ServerStartError
 from qa.models.llm import OpenAIChat
-from qa.settings import Settings, private_dir
+from qa.settings import Settings, parse_keep_alive, private_dir
 
 MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 MODEL_FILE = f"{MODEL_NAME}.gguf"
@@ -108,7 +108,8 @@ SERVER_FILE = "server.json"
 
 
 def server_file(settings: Settings) -> Path:
-    """Where `qa serve` announces its server: beside the model, shared by every data dir."""
+    """Where the shared server (`qa serve`, or the background one) is announced: beside the
+    model, shared by every data dir."""
     return settings.cache_dir / SERVER_FILE
 
 
@@ -123,7 +124,7 @@ def _alive(pid: int) -> bool:
 
 
 def shared_server(settings: Settings) -> str | None:
-    """The `/v1` URL of the model server that `qa serve` keeps running, if there is one
+    """The `/v1` URL of the announced model server (`qa serve` or the background one), if there is one
     that answers now with our model; None otherwise (a stale file is removed)."""
     path = server_file(settings)
     try:
@@ -144,12 +145,16 @@ def shared_server(settings: Settings) -> str | None:
     return url
 
 
-def announce(settings: Settings, url: str, server_pid: int) -> Path:
-    """Write the server file (atomically, readable by the user only)."""
+def announce(settings: Settings, url: str, server_pid: int, *, kind: str = "serve",
+             keep_alive: float | None = None) -> Path:
+    """Write the server file (atomically, readable by the user only). `kind`: "serve" (a
+    foreground `qa serve`) or "background" (stops after `keep_alive` idle seconds; None:
+    until stopped)."""
     path = server_file(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp-{os.getpid()}")
     tmp.write_text(json.dumps({"url": url, "pid": server_pid, "owner": os.getpid(), "model": MODEL_NAME,
+                               "kind": kind, "keep_alive": keep_alive,
                                "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}) + "\n", encoding="utf-8")
     tmp.chmod(0o600)
     os.replace(tmp, path)
@@ -176,22 +181,36 @@ class EmbeddedServer:
         self._lock = threading.Lock()
         self.base_url: str | None = None
         self.reuse_shared = reuse_shared
-        self.shared = False  # True: the server belongs to `qa serve`, not to this process
+        self.shared = False  # True: the announced server (`qa serve` or the background one), not ours
 
     @property
     def pid(self) -> int | None:
         return self._proc.pid if self._proc is not None else None
 
     def start(self, progress: Progress | None = None) -> str:
-        """Start the server (once) and return its `/v1` base URL; a server that `qa serve`
-        keeps running is used instead when there is one."""
+        """Start the server (once) and return its `/v1` base URL. A server that `qa serve` or
+        an earlier process keeps running is used instead when there is one; otherwise, unless
+        `QA_KEEP_ALIVE` is 0, a background one is started that outlives this process."""
+        from qa.models.background import start_background
+
         with self._lock:
             if self._proc is not None and self._proc.poll() is None and self.base_url:
                 return self.base_url
             if self.reuse_shared and (url := shared_server(self.settings)):
                 self.base_url, self.shared = url, True
                 return url
+            keep_alive = parse_keep_alive(self.settings.keep_alive)
+            if self.reuse_shared and keep_alive != 0:
+                self.base_url, self.shared = start_background(self.settings, keep_alive, progress), True
+                return self.base_url
             return self._launch(progress)
+
+    def touch(self) -> None:
+        """A request starts or ends: a background server counts its idle time from here."""
+        if self.shared:
+            from qa.models.background import touch_used
+
+            touch_used(self.settings)
 
     def _launch(self, progress: Progress | None) -> str:
         """Start our own llama.cpp server (the lock held); its `/v1` URL once it answers."""
@@ -312,6 +331,13 @@ class EmbeddedChat(OpenAIChat):
         self.shared = server.shared
         self.stopped = False
 
+    def stream(self, messages, *, max_tokens: int, temperature: float):
+        self.server.touch()
+        try:
+            yield from super().stream(messages, max_tokens=max_tokens, temperature=temperature)
+        finally:
+            self.server.touch()
+
     def _connection_error(self, *, midway: bool, tries: int = 1) -> LLMError:
         where = " in the middle of the answer" if midway else ""
         if not self.server.lost(self.base_url):
@@ -319,8 +345,8 @@ class EmbeddedChat(OpenAIChat):
         self.stopped = True
         if self.shared:
             return LLMError(
-                f"the model server of `qa serve` at {self.base_url} stopped{where} (was `qa serve` stopped?); "
-                "ask again to start a new one"
+                f"the shared model server at {self.base_url} stopped{where} (stopped by `qa stop`, Ctrl+C in "
+                "`qa serve`, or it died); ask again to start a new one"
             )
         if crash := crash_signal(self.server.exit_code):
             return LLMError(

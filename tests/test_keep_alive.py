@@ -1,0 +1,159 @@
+"""The background model server (QA_KEEP_ALIVE): durations, the start lock, `qa stop` and
+`qa status` (no model needed: a stand-in HTTP server answers `/v1/models`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from qa.cli import app
+from qa.models.background import last_used, start_lock, stop_announced, touch_used
+from qa.models.embedded import MODEL_NAME, EmbeddedChat, EmbeddedServer, server_file, shared_server
+from qa.settings import Settings, parse_keep_alive
+from tests.test_shared_server import _stand_in
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", keep_alive="5m")
+
+
+@pytest.fixture
+def stand_in():
+    server = _stand_in(MODEL_NAME)
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+
+
+@pytest.mark.parametrize(("text", "seconds"), [
+    ("5m", 300), ("90s", 90), ("1h30m", 5400), ("300", 300), ("1.5m", 90), ("0", 0), ("-1", None), ("-5m", None),
+])
+def test_keep_alive_takes_durations_as_ollama_does(text, seconds):
+    if text == "-5m":  # a negative duration with a unit is not a number: refused, not read as "forever"
+        with pytest.raises(ValueError):
+            parse_keep_alive(text)
+        return
+    assert parse_keep_alive(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "m", "5 m", "5x", "5m5", "five minutes"])
+def test_a_keep_alive_that_is_not_a_duration_is_refused_with_the_forms_it_takes(text, monkeypatch):
+    monkeypatch.setenv("QA_KEEP_ALIVE", text)
+    result = CliRunner().invoke(app, ["status"])
+    assert result.exit_code == 1
+    assert "QA_KEEP_ALIVE" in str(result.exception) and "5m" in str(result.exception)
+
+
+_ANNOUNCER = """
+import os, signal, sys, time
+from qa.models.embedded import announce, withdraw
+from qa.settings import Settings, parse_keep_alive
+settings = Settings(data_dir=sys.argv[1], cache_dir=sys.argv[2])
+stop = []
+signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
+announce(settings, sys.argv[3], os.getpid(), kind=sys.argv[4], keep_alive=300.0)
+print("announced", flush=True)
+while not stop:
+    time.sleep(0.05)
+withdraw(settings)
+"""
+
+
+def _announcer(settings, url, kind="background"):
+    proc = subprocess.Popen([sys.executable, "-c", _ANNOUNCER, str(settings.data_dir), str(settings.cache_dir), url, kind],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "announced"
+    return proc
+
+
+def test_qa_stop_stops_the_announced_server_and_says_so(settings, stand_in, monkeypatch):
+    monkeypatch.setenv("QA_CACHE_DIR", str(settings.cache_dir))
+    owner = _announcer(settings, stand_in)
+    try:
+        status = CliRunner().invoke(app, ["status", "--json"])
+        endpoint = json.loads(status.stdout)["llm_endpoint"]
+        assert endpoint.startswith(f"background model server at {stand_in}") and "qa stop" in endpoint
+        result = CliRunner().invoke(app, ["stop"])
+        assert result.exit_code == 0 and f"stopped the model server at {stand_in}" in result.stdout
+        assert owner.wait(timeout=10) == 0
+        assert not server_file(settings).exists() and shared_server(settings) is None
+    finally:
+        owner.kill()
+    again = CliRunner().invoke(app, ["stop"])
+    assert again.exit_code == 0 and "no model server is running" in again.stderr
+
+
+def test_status_says_how_a_server_would_start_and_how_long_it_stays(monkeypatch, tmp_path):
+    monkeypatch.setenv("QA_CACHE_DIR", str(tmp_path / "cache"))
+    for keep_alive, said in (("5m", "kept for 5 min idle"), ("0", "stops with the process"), ("-1", "until `qa stop`")):
+        monkeypatch.setenv("QA_KEEP_ALIVE", keep_alive)
+        endpoint = json.loads(CliRunner().invoke(app, ["status", "--json"]).stdout)["llm_endpoint"]
+        assert said in endpoint, endpoint
+
+
+def test_an_announced_server_is_used_before_a_background_one_is_started(settings, stand_in, monkeypatch):
+    owner = _announcer(settings, stand_in, kind="serve")
+    try:
+        import qa.models.background as background
+
+        monkeypatch.setattr(background, "start_background", lambda *a, **k: pytest.fail("started a second server"))
+        server = EmbeddedServer(settings)
+        assert server.start() == stand_in and server.shared
+    finally:
+        owner.terminate()
+        owner.wait(timeout=10)
+
+
+def test_every_request_to_a_shared_server_counts_as_use(settings, stand_in, monkeypatch):
+    server = EmbeddedServer(settings)
+    server.base_url, server.shared = stand_in, True
+    chat = EmbeddedChat(server, base_url=stand_in, model=MODEL_NAME, timeout=5)
+    seen = []
+    monkeypatch.setattr("qa.models.llm.OpenAIChat.stream",
+                        lambda self, *a, **k: iter([seen.append(last_used(settings, 0)) or "text"]))
+    before = time.time()
+    assert list(chat.stream([], max_tokens=4, temperature=0)) == ["text"]
+    assert seen[0] >= before - 1  # touched before the request went out
+    assert last_used(settings, 0) >= seen[0]  # and after it ended
+
+
+def test_without_a_touch_the_idle_time_counts_from_the_start(settings):
+    assert last_used(settings, 123.0) == 123.0
+    touch_used(settings)
+    assert last_used(settings, 123.0) == pytest.approx(time.time(), abs=5)
+
+
+_LOCKER = """
+import sys, time
+from qa.models.background import start_lock
+from qa.settings import Settings, parse_keep_alive
+with start_lock(Settings(data_dir=sys.argv[1], cache_dir=sys.argv[2]), timeout=30):
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[3]))
+"""
+
+
+def test_one_process_at_a_time_may_start_the_server(settings):
+    holder = subprocess.Popen([sys.executable, "-c", _LOCKER, str(settings.data_dir), str(settings.cache_dir), "60"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(Exception, match="another process has been starting the model server"):
+            with start_lock(settings, timeout=0.5):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with start_lock(settings, timeout=5):  # released by the kernel when its holder died
+        pass
+
+
+def test_stopping_when_nothing_is_announced_is_not_an_error(settings):
+    assert stop_announced(settings) is None
+    assert not os.path.exists(server_file(settings))
