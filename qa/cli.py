@@ -313,8 +313,8 @@ def _embedded_endpoint(settings) -> str:
     import time
 
     from qa.models.background import last_used, shown_keep_alive
-    from qa.settings import parse_keep_alive
     from qa.models.embedded import server_file, shared_server
+    from qa.settings import parse_keep_alive
 
     url = shared_server(settings)
     if not url:

@@ -14,7 +14,13 @@ from typer.testing import CliRunner
 
 from qa.cli import app
 from qa.models.background import last_used, start_lock, stop_announced, touch_used
-from qa.models.embedded import MODEL_NAME, EmbeddedChat, EmbeddedServer, server_file, shared_server
+from qa.models.embedded import (
+    MODEL_NAME,
+    EmbeddedChat,
+    EmbeddedServer,
+    server_file,
+    shared_server,
+)
 from qa.settings import Settings, parse_keep_alive
 from tests.test_shared_server import _stand_in
 
@@ -100,7 +106,7 @@ def test_status_says_how_a_server_would_start_and_how_long_it_stays(monkeypatch,
 def test_an_announced_server_is_used_before_a_background_one_is_started(settings, stand_in, monkeypatch):
     owner = _announcer(settings, stand_in, kind="serve")
     try:
-        import qa.models.background as background
+        from qa.models import background
 
         monkeypatch.setattr(background, "start_background", lambda *a, **k: pytest.fail("started a second server"))
         server = EmbeddedServer(settings)
@@ -144,9 +150,9 @@ def test_one_process_at_a_time_may_start_the_server(settings):
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(Exception, match="another process has been starting the model server"):
-            with start_lock(settings, timeout=0.5):
-                pass
+        with pytest.raises(Exception, match="another process has been starting the model server"), \
+                start_lock(settings, timeout=0.5):
+            pass
     finally:
         holder.kill()
         holder.wait()
