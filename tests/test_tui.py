@@ -483,3 +483,54 @@ def test_the_status_says_when_the_model_is_asked_again_and_the_checked_retry_is_
             assert view.answer.text.startswith("Raqqah [") and len(llm.calls) == 2
 
     run(scenario)
+
+
+def test_a_question_sent_while_the_articles_are_prepared_is_kept_and_answered_when_ready(
+        settings, store, fake_embedder, tmp_path):
+    """First run: the store is empty and the seeds are being ingested. A question sent now is
+    shown at once, waits, and is answered as soon as the articles are in: not turned away."""
+    gate = threading.Event()
+    assistant = Assistant(settings=settings, store=store, embedder=fake_embedder, llm=FakeLLM(REPLY))
+    real_ensure = assistant.ensure_corpus
+
+    def slow_ensure(progress=None):
+        gate.wait(30)
+        return real_ensure(progress)
+
+    assistant.ensure_corpus = slow_ensure
+    app = ChatApp(assistant=assistant, conversations=ConversationStore(tmp_path / "c.sqlite3"), export_dir=tmp_path,
+                  warm_up=False)
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            view = await ask(app, pilot, QUESTION, wait=False)
+            assert not app.ready and app.waiting is not None
+            assert "Your question is next" in app.status.activity
+            assert app.question_input.value == ""  # taken, not handed back
+            gate.set()
+            await until(pilot, lambda: view.answer is not None and app.running is None)
+            assert view.answer.text == REPLY and app.waiting is None
+
+    run(scenario)
+
+
+def test_a_waiting_question_can_be_cancelled_and_is_not_asked_later(settings, store, fake_embedder, tmp_path):
+    gate = threading.Event()
+    llm = FakeLLM(REPLY)
+    assistant = Assistant(settings=settings, store=store, embedder=fake_embedder, llm=llm)
+    real_ensure = assistant.ensure_corpus
+    assistant.ensure_corpus = lambda progress=None: (gate.wait(30), real_ensure(progress))[1]
+    app = ChatApp(assistant=assistant, conversations=ConversationStore(tmp_path / "c.sqlite3"), export_dir=tmp_path,
+                  warm_up=False)
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            view = await ask(app, pilot, QUESTION, wait=False)
+            await pilot.press("escape")
+            await until(pilot, lambda: view.cancelled)
+            gate.set()
+            await until(pilot, lambda: app.ready and app.status.activity != "Your question is next: preparing the articles…")
+            await pilot.pause(0.5)
+            assert llm.calls == []  # never asked
+
+    run(scenario)

@@ -94,6 +94,7 @@ class ChatApp(App[None]):
         self.conversation_id: int | None = None
         self.ready = False
         self.running: AnswerView | None = None  # the answer being written
+        self.waiting: tuple[str, AnswerView] | None = None  # asked before the articles were ready
         self.selected: AnswerView | None = None  # the answer whose sources are shown
         self._ingesting = threading.Lock()
 
@@ -145,6 +146,7 @@ class ChatApp(App[None]):
                     self._ingest_in_worker("Ingesting the bundled seed articles", first_run=True)
             self._ui(self._show_corpus)
             self.ready = True
+            self._ui(self._ask_waiting)
             if self.assistant.model_not_started:
                 self._ui(setattr, self.status, "activity", "Starting the model…")
                 self.assistant.start_model(self._assembly_progress)
@@ -157,6 +159,7 @@ class ChatApp(App[None]):
         except QAError as exc:
             self.ready = self.ready or self._store_has_passages()
             self._ui(self._report, f"{exc}", "The model is not running")
+            self._ui(self._ask_waiting)  # it then fails with the same words, and the question is given back
 
     def _ui(self, callback, *args, **kwargs):
         """Run `callback` on the event loop from a worker thread. Once the app has quit, do
@@ -231,18 +234,31 @@ class ChatApp(App[None]):
         if self.running is not None:
             self.notify("An answer is still being written: Esc cancels it.", severity="warning")
             return
-        if not self.ready:
-            self.notify("Still preparing the articles: ask again when the status line says Ready.",
-                        severity="warning")
-            return
         event.input.value = ""
         self.question_input.remember(question)
         view = AnswerView(question)
         await self.conversation.mount_all([QuestionView(question), view])
         self.conversation.scroll_end(animate=False)
         self.running = self.selected = view
+        if not self.ready:  # kept, and asked as soon as the articles are ready
+            self.waiting = (question, view)
+            self.status.activity = "Your question is next: preparing the articles…"
+            return
         self.status.activity = "Searching…"
         self.answer(question, view)
+
+    def _ask_waiting(self) -> None:
+        if self.waiting is None:
+            return
+        (question, view), self.waiting = self.waiting, None
+        if self.ready:
+            self.status.activity = "Searching…"
+            self.answer(question, view)
+        else:  # the articles could not be prepared: the error is shown, the question given back
+            self.call_later(self._failed_quietly, view, question)
+
+    async def _failed_quietly(self, view: AnswerView, question: str) -> None:
+        await self._failed(view, question, "")  # the reason was reported as it happened
 
     @work(thread=True, exclusive=True, group="answer", exit_on_error=False)
     def answer(self, question: str, view: AnswerView) -> None:
@@ -328,7 +344,8 @@ class ChatApp(App[None]):
             self.selected = None
         if not self.question_input.value:
             self.question_input.value = question
-        self._report(message, "Ready")
+        if message:  # empty: said already
+            self._report(message, "Ready")
 
     def _save(self, question: str, answer: Answer | None, partial: str = "") -> None:
         try:
@@ -343,6 +360,7 @@ class ChatApp(App[None]):
         if view is None:
             self.question_input.focus()
             return
+        self.waiting = None
         self.workers.cancel_group(self, "answer")
         self.running = None
         await view.cancel()
