@@ -163,3 +163,33 @@ def test_one_process_at_a_time_may_start_the_server(settings):
 def test_stopping_when_nothing_is_announced_is_not_an_error(settings):
     assert stop_announced(settings) is None
     assert not os.path.exists(server_file(settings))
+
+
+def test_a_background_server_that_exits_while_starting_says_so_with_its_log(settings, monkeypatch):
+    import qa.models.background as background
+    import qa.models.embedded as embedded
+
+    monkeypatch.setattr(embedded, "ensure_model", lambda cache_dir, progress=None: settings.cache_dir / "m.gguf")
+    real_popen = subprocess.Popen
+    monkeypatch.setattr(background.subprocess, "Popen",
+                        lambda cmd, **kw: real_popen([sys.executable, "-c", "import sys; sys.exit(3)"], **kw))
+    with pytest.raises(Exception, match=r"the background model server exited with code 3 while starting; "
+                                        r"see its log: .*background-server\.log"):
+        EmbeddedServer(settings).start()
+    assert not server_file(settings).exists()
+
+
+def test_a_stale_announcement_is_replaced_by_a_new_background_server(settings, stand_in, monkeypatch):
+    import qa.models.background as background
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    from qa.models.embedded import announce
+
+    announce(settings, stand_in, dead.pid, kind="background", keep_alive=300.0)
+    started = []
+    monkeypatch.setattr(background, "start_background",
+                        lambda s, keep_alive, progress=None: started.append(keep_alive) or "http://127.0.0.1:9/v1")
+    server = EmbeddedServer(settings)
+    assert server.start() == "http://127.0.0.1:9/v1" and server.shared
+    assert started == [300.0]
