@@ -36,7 +36,8 @@ def open_store(settings: Settings, model_id: str, *, rebuild: bool = False) -> S
 
 
 def _server_key(settings: Settings) -> tuple:
-    return (settings.cache_dir, settings.log_dir, settings.server_threads, settings.server_context)
+    return (settings.cache_dir, settings.log_dir, settings.server_threads, settings.server_context,
+            settings.server_slots, settings.server_cache_ram, settings.llama_server)
 
 
 def embedded_server(settings: Settings) -> EmbeddedServer:

@@ -104,6 +104,20 @@ class Settings(BaseSettings):
     server_context: int = Field(
         default=4096, ge=512, description="Context window of the embedded server, in tokens."
     )
+    llama_server: Path | None = Field(
+        default=None,
+        description="llama.cpp's `llama-server` program for the embedded model. Default: the one the install "
+        "builds into `.venv/bin`; without one, llama-cpp-python's server.",
+    )
+    server_slots: int = Field(
+        default=2, ge=1, le=8,
+        description="Requests llama-server answers at once, each slot with its own prompt cache (a follow-up's "
+        "rewrite does not evict the answer prompt); each slot gets `QA_SERVER_CONTEXT` tokens.",
+    )
+    server_cache_ram: int = Field(
+        default=0, ge=-1,
+        description="MiB of RAM llama-server may keep prompt states in beyond its slots (0: none, -1: no limit).",
+    )
     keep_alive: str = Field(
         default="5m",
         description="How long the embedded model server stays up after its last request, for the "
@@ -149,7 +163,7 @@ class Settings(BaseSettings):
         default=None, repr=False, description="`qa eval` only: the judge's API key (falls back to the LLM's). Never printed."
     )
 
-    @field_validator("chroma_host", "llm_base_url", "llm_model", "llm_api_key", "judge_base_url", "judge_model",
+    @field_validator("chroma_host", "llama_server", "llm_base_url", "llm_model", "llm_api_key", "judge_base_url", "judge_model",
                      "judge_api_key", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:

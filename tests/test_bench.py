@@ -106,3 +106,24 @@ def test_the_table_shows_each_goal_and_whether_it_is_met(full_result):
     assert "1.03 [0.93–1.13]" in lines["time to first token (6 questions × 3)"]
     assert lines["`qa ask`: process start to first token, `qa serve` running"].endswith("| n/a |")
     assert "0.5× faster" in lines["end to end, s/question (12 dev questions × 2)"]
+
+
+def test_the_server_and_keep_alive_rows_hold_the_issue_19_goals(full_result):
+    s = lambda m: {"median": m, "min": m, "max": m, "p95": m, "n": 3}  # noqa: E731
+    kind = lambda name, rss, follow: {  # noqa: E731
+        "server": name, "start_s": 5.0, "warm_first_token_s": s(2.5), "question_total_s": s(9.0),
+        "first_question_first_token_s": s(2.5), "follow_up_first_token_s": s(2.5 * follow),
+        "follow_up_ratio": s(follow), "two_threads_total_s": s(15.0), "two_threads_ratio": s(1.7),
+        "peak_rss_mib": rss, "model_file_mib": 1065.6}
+    result = {**full_result,
+              "server": {"llama_cpp_python": kind("llama-cpp-python", 3300.0, 3.0),
+                         "llama_server": kind("llama-server", 1400.0, 1.0)},
+              "keep_alive": {"first_ask_first_token_s": s(20.0), "second_ask_first_token_s": s(4.0),
+                             "second_over_first": s(0.2)}}
+    lines = {line.split(" | ")[0].lstrip("| "): line for line in markdown(result).splitlines() if line.startswith("| ")}
+    assert lines["llama-server: peak RSS of the model server"].endswith("| <= 1.6 GB (1526 MiB) | yes |")
+    assert "llama-cpp-python 3300 MiB" in lines["llama-server: peak RSS of the model server"]
+    assert lines["llama-cpp-python: peak RSS of the model server"].endswith("| **no** |")
+    assert lines["llama-cpp-python: follow-up first token / first question's"].endswith("| **no** |")
+    assert lines["llama-server: follow-up first token / first question's"].endswith("| <= 1.2 | yes |")
+    assert lines["two `qa ask` in a row, no `qa serve`: second's process start to first token"].endswith("| yes |")

@@ -541,7 +541,8 @@ class FakePopen:
         return self.returncode
 
 
-def test_the_embedded_server_is_started_on_127_0_0_1_only(monkeypatch, tmp_path, keys):
+@pytest.mark.parametrize("kind", ["llama-server", "llama-cpp-python"])
+def test_the_embedded_server_is_started_on_127_0_0_1_only(monkeypatch, tmp_path, keys, kind):
     import importlib.util
     import subprocess
 
@@ -556,14 +557,17 @@ def test_the_embedded_server_is_started_on_127_0_0_1_only(monkeypatch, tmp_path,
     monkeypatch.setattr(subprocess, "Popen", FakePopen)
     monkeypatch.setattr(EmbeddedServer, "_wait_ready", lambda self, url: None)
     FakePopen.started.clear()
-    settings = Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+    binary = tmp_path / "llama-server"
+    binary.write_text("#!/bin/sh\n")
+    binary.chmod(0o755 if kind == "llama-server" else 0o644)  # a file that is not a program: the fallback
+    settings = Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", llama_server=binary)
     server = EmbeddedServer(settings)
     try:
         url = server.start()
     finally:
         server.stop()
     [cmd] = FakePopen.started
-    assert cmd[1:3] == ["-m", "llama_cpp.server"]
+    assert cmd[:1] == [str(binary)] if kind == "llama-server" else cmd[1:3] == ["-m", "llama_cpp.server"]
     assert cmd.count("--host") == 1 and cmd[cmd.index("--host") + 1] == "127.0.0.1"
     assert url == f"http://127.0.0.1:{cmd[cmd.index('--port') + 1]}/v1"
     assert not any("0.0.0.0" in arg or "::" in arg for arg in cmd)

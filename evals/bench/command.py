@@ -28,6 +28,8 @@ class Section(str, Enum):
     cold = "cold"
     tui = "tui"
     e2e = "e2e"
+    server = "server"
+    keepalive = "keepalive"
 
 
 def _say(message: str) -> None:
@@ -76,7 +78,8 @@ def bench_cmd(
         embedder = default_embedder()
         if Section.ingest in chosen:
             result["ingest"] = s.bench_ingest(embedder, workdir, runs, settings, _say)
-        needs_store = chosen & {Section.retrieval, Section.answer, Section.cold, Section.tui, Section.e2e}
+        needs_store = chosen & {Section.retrieval, Section.answer, Section.cold, Section.tui, Section.e2e,
+                                Section.server, Section.keepalive}
         store = s.seeds_store(embedder, workdir, settings) if needs_store else None
         if Section.retrieval in chosen:
             result["retrieval"] = s.bench_retrieval(embedder, workdir, [c.question for c in dev], passages,
@@ -96,6 +99,19 @@ def bench_cmd(
         if Section.cold in chosen:
             serve = "serve" in _commands()
             result["cold_start"] = s.bench_cold_start(asked, settings.data_dir, runs, _say, serve=serve)
+        if Section.server in chosen:
+            # llama-cpp-python's server (the baseline: what ran before) and llama.cpp's own,
+            # one after the other in this run; a path that is not a program selects the former
+            follow_ups = [(c.history[0], c.question) for c in dev if c.history and c.answerable][:questions]
+            kinds = {"llama_cpp_python": settings.model_copy(update={"llama_server": Path("/dev/null")})}
+            from qa.models.embedded import llama_server_binary
+
+            if llama_server_binary(settings):
+                kinds["llama_server"] = settings
+            result["server"] = {name: s.bench_server(name, kind, store, embedder, asked, follow_ups, runs, _say)
+                                for name, kind in kinds.items()}
+        if Section.keepalive in chosen:
+            result["keep_alive"] = s.bench_keep_alive(asked, settings.data_dir, runs, _say)
         if Section.tui in chosen:
             result["tui"] = s.bench_tui_memory(asked[0], settings.data_dir, _say)
     finally:

@@ -74,6 +74,32 @@ def markdown(r: dict) -> str:
                      _met(w["first_token_s"]["median"] < 3 if w else None)))
         rows.append(("peak RSS of `qa ask` (its model server apart)", _fig(n["peak_rss_qa_mib"], " MiB", digits=0),
                      "model server " + _fig(n["peak_rss_model_server_mib"], " MiB", digits=0), "", "", ""))
+    for name, sv in (r.get("server") or {}).items():
+        base = _get(r, "server", "llama_cpp_python") if name != "llama_cpp_python" else None
+        ref = (lambda key, unit=" s", digits=2: "llama-cpp-python " + _fig(_get(base, key), unit, digits=digits)
+               if base else "")
+        fr, tr = sv["follow_up_ratio"], sv["two_threads_ratio"]
+        rows.append((f"{sv['server']}: warm first token (fixed prompt cached)", _fig(sv["warm_first_token_s"], " s"),
+                     ref("warm_first_token_s"), "", "<= 3 s",
+                     _met(sv["warm_first_token_s"]["median"] <= 3 if sv["warm_first_token_s"].get("n") else None)))
+        rows.append((f"{sv['server']}: follow-up first token / first question's", _fig(sv["follow_up_first_token_s"], " s"),
+                     "first question " + _fig(sv["first_question_first_token_s"], " s"), _fig(fr), "<= 1.2",
+                     _met(fr["median"] <= 1.2 if fr.get("n") else None)))
+        rows.append((f"{sv['server']}: two threads at once / one question alone", _fig(sv["two_threads_total_s"], " s"),
+                     ref("two_threads_total_s"), _fig(tr), "<= 2.0", _met(tr["median"] <= 2.0 if tr.get("n") else None)))
+        rss = sv["peak_rss_mib"]
+        rows.append((f"{sv['server']}: peak RSS of the model server", f"{rss:.0f} MiB" if rss else "n/a",
+                     f"model file {sv['model_file_mib']:.0f} MiB" + (f"; llama-cpp-python {base['peak_rss_mib']:.0f} MiB"
+                                                                    if base and base.get("peak_rss_mib") else ""),
+                     "", "<= 1.6 GB (1526 MiB)", _met(rss <= 1526 if rss else None)))
+    k = r.get("keep_alive")
+    if k:
+        rt = k["second_over_first"]
+        second = k["second_ask_first_token_s"]
+        rows.append(("two `qa ask` in a row, no `qa serve`: second's process start to first token",
+                     _fig(second, " s"), "first " + _fig(k["first_ask_first_token_s"], " s"), _fig(rt),
+                     "<= 6 s and <= 0.4×",
+                     _met(second["median"] <= 6 and rt["median"] <= 0.4 if second.get("n") and rt.get("n") else None)))
     t = r.get("tui")
     if t:
         rows.append(("peak RSS of the chat during an answer", f"{t['peak_rss_mib']:.0f} MiB",

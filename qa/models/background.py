@@ -94,6 +94,9 @@ def _child_env(settings: Settings, keep_alive: float | None) -> dict[str, str]:
         QA_DATA_DIR=str(settings.data_dir),
         QA_SERVER_THREADS=str(settings.server_threads),
         QA_SERVER_CONTEXT=str(settings.server_context),
+        QA_SERVER_SLOTS=str(settings.server_slots),
+        QA_SERVER_CACHE_RAM=str(settings.server_cache_ram),
+        QA_LLAMA_SERVER=str(settings.llama_server or ""),
         QA_SERVER_START_TIMEOUT=str(settings.server_start_timeout),
         QA_KEEP_ALIVE="-1" if keep_alive is None else f"{keep_alive:g}",
     )

@@ -103,6 +103,13 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
         pass
 
 
+def llama_server_binary(settings: Settings) -> Path | None:
+    """llama.cpp's `llama-server`: `QA_LLAMA_SERVER`, or the one scripts/build-llama-server.sh
+    built into the virtual environment's bin folder; None when there is none."""
+    candidate = settings.llama_server or Path(sys.executable).parent / "llama-server"
+    return candidate if os.access(candidate, os.X_OK) else None
+
+
 STOP_GRACE_S = 1.0
 SERVER_FILE = "server.json"
 
@@ -212,30 +219,54 @@ class EmbeddedServer:
 
             touch_used(self.settings)
 
-    def _launch(self, progress: Progress | None) -> str:
-        """Start our own llama.cpp server (the lock held); its `/v1` URL once it answers."""
+    def _command(self, model: Path, port: int) -> list[str]:
+        """llama.cpp's own `llama-server` when the install built it, else llama-cpp-python's."""
+        settings = self.settings
+        if binary := llama_server_binary(settings):
+            slots = settings.server_slots
+            return [
+                str(binary),
+                "--model", str(model),
+                "--alias", MODEL_NAME,
+                "--host", "127.0.0.1",
+                "--port", str(port),
+                # each slot keeps its own prompt cache: a follow-up's condense prompt, a retry
+                # or a second asker takes another slot and leaves the answer prompt cached
+                "--parallel", str(slots),
+                "--ctx-size", str(settings.server_context * slots),  # split evenly between the slots
+                "--threads", str(settings.server_threads),
+                "--threads-batch", str(settings.server_threads),
+                "--cache-ram", str(settings.server_cache_ram),
+                "--no-webui",
+            ]
         if importlib.util.find_spec("llama_cpp") is None:
             raise ServerStartError(
-                "llama-cpp-python is not installed: run `pip install -e '.[embedded]'` "
+                "neither llama-server nor llama-cpp-python is installed: run scripts/install.sh "
                 "(see README) or set QA_LLM_BASE_URL to another endpoint"
             )
-        model = ensure_model(self.settings.cache_dir, progress)
-        port = _free_port()
-        private_dir(self.settings.log_dir)  # the log holds the user's questions
-        cmd = [
+        return [
             sys.executable, "-m", "llama_cpp.server",
             "--model", str(model),
             "--model_alias", MODEL_NAME,
             "--host", "127.0.0.1",
             "--port", str(port),
-            "--n_ctx", str(self.settings.server_context),
-            "--n_threads", str(self.settings.server_threads),
-            "--n_threads_batch", str(self.settings.server_threads),
+            "--n_ctx", str(settings.server_context),
+            "--n_threads", str(settings.server_threads),
+            "--n_threads_batch", str(settings.server_threads),
             "--verbose", "False",
             # By default a new request cuts the running answer short (it ends as if done):
             # questions from the chat and a script at once must each get their whole answer.
             "--interrupt_requests", "False",
         ]
+
+    def _launch(self, progress: Progress | None) -> str:
+        """Start our own llama.cpp server (the lock held); its `/v1` URL once it answers."""
+        if llama_server_binary(self.settings) is None and importlib.util.find_spec("llama_cpp") is None:
+            self._command(Path(), 0)  # says what to install
+        model = ensure_model(self.settings.cache_dir, progress)
+        port = _free_port()
+        private_dir(self.settings.log_dir)  # the log holds the user's questions
+        cmd = self._command(model, port)
         log = os.fdopen(os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab")
         log.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd)}\n".encode())
         log.flush()
