@@ -37,6 +37,10 @@ if ! .venv/bin/python -m qa.models.embedded --check; then
   .venv/bin/python -m qa.models.embedded --check
 fi
 
+echo "==> llama.cpp's own server (several prompt caches, less memory), built once and cached"
+bash scripts/build-llama-server.sh
+.venv/bin/python -m qa.models.embedded --check-server
+
 echo "==> exporting the embedding model to ONNX (once)"
 .venv/bin/python -m qa.models.embed
 
