@@ -193,3 +193,60 @@ def test_a_stale_announcement_is_replaced_by_a_new_background_server(settings, s
     server = EmbeddedServer(settings)
     assert server.start() == "http://127.0.0.1:9/v1" and server.shared
     assert started == [300.0]
+
+
+def _slotted_server(total_slots: int | None):
+    """A stand-in llama-server: `/props` says how many slots (None: no such page, as
+    llama-cpp-python's server); chat requests are recorded and answered "ok"."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    import threading
+
+    bodies: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            if self.path == "/props" and total_slots is not None:
+                body = json.dumps({"total_slots": total_slots}).encode()
+            elif self.path == "/v1/models":
+                body = json.dumps({"data": [{"id": MODEL_NAME}]}).encode()
+            else:
+                self.send_response(404)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self):  # noqa: N802
+            bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": MODEL_NAME,
+                     "choices": [{"index": 0, "delta": {"content": "ok"}, "finish_reason": None}]}
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            self.wfile.write(f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n".encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/v1", bodies
+
+
+@pytest.mark.parametrize(("total_slots", "sent"), [(3, [0, 1, 2]), (None, [None])])
+def test_the_warm_up_fills_every_slot_of_the_server(settings, total_slots, sent):
+    from qa import Assistant
+    from tests.fakes import FakeEmbedder
+
+    server, url, bodies = _slotted_server(total_slots)
+    try:
+        model = EmbeddedServer(settings)
+        model.base_url, model.shared = url, True
+        chat = EmbeddedChat(model, base_url=url, model=MODEL_NAME, timeout=5)
+        Assistant(settings=settings, embedder=FakeEmbedder(), llm=chat).warm_up()
+        assert [b.get("id_slot") for b in bodies] == sent
+        assert all(b["max_tokens"] == 1 and b["messages"] == bodies[0]["messages"] for b in bodies)
+    finally:
+        server.shutdown()

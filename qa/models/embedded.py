@@ -364,13 +364,34 @@ class EmbeddedChat(OpenAIChat):
         self.server = server
         self.shared = server.shared
         self.stopped = False
+        self._slots: int | None = None
 
-    def stream(self, messages, *, max_tokens: int, temperature: float):
+    def stream(self, messages, *, max_tokens: int, temperature: float, extra: dict | None = None):
         self.server.touch()
         try:
-            yield from super().stream(messages, max_tokens=max_tokens, temperature=temperature)
+            yield from super().stream(messages, max_tokens=max_tokens, temperature=temperature, extra=extra)
         finally:
             self.server.touch()
+
+    def slots(self) -> int:
+        """How many requests the server answers at once, each from its own prompt cache
+        (llama-server's `/props`; 1 for llama-cpp-python's server, which has no such page)."""
+        if self._slots is None:
+            try:
+                with urllib.request.urlopen(self.base_url.removesuffix("/v1") + "/props", timeout=5) as r:
+                    self._slots = max(1, int(json.loads(r.read()).get("total_slots", 1)))
+            except (OSError, ValueError, TypeError):
+                self._slots = 1
+        return self._slots
+
+    def warm(self, messages, *, temperature: float) -> None:
+        """Have every slot read `messages` (the fixed start of the answer prompt): a second
+        asker, or the answer after a follow-up's rewrite took a slot, then finds it cached."""
+        slots = self.slots()
+        for slot in range(slots):
+            extra = {"id_slot": slot} if slots > 1 else None
+            for _ in self.stream(messages, max_tokens=1, temperature=temperature, extra=extra):
+                pass
 
     def _connection_error(self, *, midway: bool, tries: int = 1) -> LLMError:
         where = " in the middle of the answer" if midway else ""

@@ -73,12 +73,13 @@ class OpenAIChat:
         self._timeout = timeout
 
     def stream(
-        self, messages: Sequence[Message], *, max_tokens: int, temperature: float
+        self, messages: Sequence[Message], *, max_tokens: int, temperature: float, extra: dict | None = None
     ) -> Iterator[str]:
+        """`extra`: fields of the request beyond the OpenAI API's (llama-server's `id_slot`)."""
         import httpx
         import openai
 
-        response = self._create(messages, max_tokens=max_tokens, temperature=temperature)
+        response = self._create(messages, max_tokens=max_tokens, temperature=temperature, extra=extra)
         # Errors while reading the stream are httpx's own (ReadTimeout, RemoteProtocolError,
         # ReadError...): the openai client maps only those raised before it returns.
         try:
@@ -98,7 +99,7 @@ class OpenAIChat:
         except (ValueError, httpx.DecodingError) as exc:  # not JSON, or not a completion chunk
             raise LLMError(f"the model at {self._url} sent a reply that is not a chat completion stream") from exc
 
-    def _create(self, messages: Sequence[Message], *, max_tokens: int, temperature: float):
+    def _create(self, messages: Sequence[Message], *, max_tokens: int, temperature: float, extra: dict | None = None):
         """Send the request; return the open stream once the endpoint has answered 200."""
         import openai
 
@@ -111,6 +112,7 @@ class OpenAIChat:
                     temperature=temperature,
                     stream=True,
                     seed=0,
+                    extra_body=extra,
                 )
             except openai.APITimeoutError as exc:  # a subclass of APIConnectionError: first
                 raise LLMError(
