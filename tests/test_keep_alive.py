@@ -242,11 +242,35 @@ def test_the_warm_up_fills_every_slot_of_the_server(settings, total_slots, sent)
 
     server, url, bodies = _slotted_server(total_slots)
     try:
+        from qa.models.embedded import announce
+
+        announce(settings, url, os.getpid())
         model = EmbeddedServer(settings)
-        model.base_url, model.shared = url, True
-        chat = EmbeddedChat(model, base_url=url, model=MODEL_NAME, timeout=5)
+        chat = EmbeddedChat(model, base_url=model.start(), model=MODEL_NAME, timeout=5)
         Assistant(settings=settings, embedder=FakeEmbedder(), llm=chat).warm_up()
         assert [b.get("id_slot") for b in bodies] == sent
         assert all(b["max_tokens"] == 1 and b["messages"] == bodies[0]["messages"] for b in bodies)
     finally:
         server.shutdown()
+
+
+def test_a_chat_left_open_past_the_keep_alive_asks_the_server_announced_now(settings):
+    """The background server stopped while a process held on to it (a chat left open for
+    longer than QA_KEEP_ALIVE): its next question goes to the server announced now (or one
+    it starts), not into an error."""
+    from qa.models.embedded import announce, withdraw
+
+    old, old_url, old_bodies = _slotted_server(None)
+    new, new_url, new_bodies = _slotted_server(None)
+    try:
+        announce(settings, old_url, os.getpid(), kind="background", keep_alive=300.0)
+        server = EmbeddedServer(settings)
+        chat = EmbeddedChat(server, base_url=server.start(), model=MODEL_NAME, timeout=5)
+        assert "".join(chat.stream([{"role": "user", "content": "q"}], max_tokens=4, temperature=0)) == "ok"
+        withdraw(settings)
+        old.shutdown()
+        announce(settings, new_url, os.getpid(), kind="background", keep_alive=300.0)
+        assert "".join(chat.stream([{"role": "user", "content": "q"}], max_tokens=4, temperature=0)) == "ok"
+        assert (len(old_bodies), len(new_bodies)) == (1, 1) and chat.base_url == new_url
+    finally:
+        new.shutdown()

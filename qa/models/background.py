@@ -31,6 +31,7 @@ from qa.settings import Settings, parse_keep_alive, private_dir
 LOCK_FILE = "server.lock"
 USED_FILE = "server.used"
 POLL_S = 0.25
+WITHDRAW_GRACE_S = 2.0  # between withdrawing the announcement and stopping the server
 def shown_keep_alive(seconds: float | None) -> str:
     if seconds is None:
         return "until `qa stop`"
@@ -196,7 +197,14 @@ def serve(settings: Settings) -> int:
             if server.exit_code is not None:
                 print(f"the model server exited with code {server.exit_code}", flush=True)
                 return 1
-            if keep_alive is not None and time.time() - last_used(settings, started) >= keep_alive:
+            if keep_alive is not None and time.time() - (seen := last_used(settings, started)) >= keep_alive:
+                # New processes start their own from now; one that found this server a
+                # moment ago has touched the file by the end of the grace: keep serving it
+                withdraw(settings)
+                time.sleep(WITHDRAW_GRACE_S)
+                if last_used(settings, started) > seen:
+                    announce(settings, url, server.pid or 0, kind="background", keep_alive=keep_alive)
+                    continue
                 print(f"unused for {keep_alive:g} s: stopping", flush=True)
                 break
         return 0

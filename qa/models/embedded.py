@@ -208,11 +208,13 @@ class EmbeddedServer:
                 return self.base_url
             if self.reuse_shared and (url := shared_server(self.settings)):
                 self.base_url, self.shared = url, True
+                self.touch()  # found: a background server at the end of its keep-alive stays for us
                 return url
             keep_alive = parse_keep_alive(self.settings.keep_alive)
             if self.reuse_shared and keep_alive != 0:
                 self.base_url, self.shared = start_background(self.settings, keep_alive, progress), True
                 return self.base_url
+            self.shared = False
             return self._launch(progress)
 
     def touch(self) -> None:
@@ -370,6 +372,11 @@ class EmbeddedChat(OpenAIChat):
         self._slots: int | None = None
 
     def stream(self, messages, *, max_tokens: int, temperature: float, extra: dict | None = None):
+        if self.shared and shared_server(self.server.settings) != self.base_url:
+            # the background server stopped after its keep-alive while this process held on
+            # to it (a chat left open): use the one announced now, or start one, before asking
+            self._connect(self.server.start())
+            self.shared, self._slots = self.server.shared, None
         self.server.touch()
         try:
             yield from super().stream(messages, max_tokens=max_tokens, temperature=temperature, extra=extra)

@@ -56,21 +56,24 @@ class OpenAIChat:
         self, *, base_url: str, model: str, api_key: str | None, timeout: float,
         retries: int = 2, backoff: float = 0.5,
     ) -> None:
-        import openai
-
         self.name = model
-        self.base_url = base_url
         self.retries = retries
         self.backoff = backoff
-        self._url = shown_url(base_url)
         self._key = api_key
+        self._timeout = timeout
+        self._connect(base_url)
+
+    def _connect(self, base_url: str) -> None:
+        import openai
+
+        self.base_url = base_url
+        self._url = shown_url(base_url)
         self._client = openai.OpenAI(
             base_url=base_url,
-            api_key=api_key or "not-needed",
-            timeout=timeout,
+            api_key=self._key or "not-needed",
+            timeout=self._timeout,
             max_retries=0,  # retried by `_create`, which does not retry timeouts
         )
-        self._timeout = timeout
 
     def stream(
         self, messages: Sequence[Message], *, max_tokens: int, temperature: float, extra: dict | None = None
