@@ -166,8 +166,7 @@ def test_stopping_when_nothing_is_announced_is_not_an_error(settings):
 
 
 def test_a_background_server_that_exits_while_starting_says_so_with_its_log(settings, monkeypatch):
-    import qa.models.background as background
-    import qa.models.embedded as embedded
+    from qa.models import background, embedded
 
     monkeypatch.setattr(embedded, "ensure_model", lambda cache_dir, progress=None: settings.cache_dir / "m.gguf")
     real_popen = subprocess.Popen
@@ -180,7 +179,7 @@ def test_a_background_server_that_exits_while_starting_says_so_with_its_log(sett
 
 
 def test_a_stale_announcement_is_replaced_by_a_new_background_server(settings, stand_in, monkeypatch):
-    import qa.models.background as background
+    from qa.models import background
 
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
@@ -198,13 +197,13 @@ def test_a_stale_announcement_is_replaced_by_a_new_background_server(settings, s
 def _slotted_server(total_slots: int | None):
     """A stand-in llama-server: `/props` says how many slots (None: no such page, as
     llama-cpp-python's server); chat requests are recorded and answered "ok"."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     bodies: list[dict] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             if self.path == "/props" and total_slots is not None:
                 body = json.dumps({"total_slots": total_slots}).encode()
             elif self.path == "/v1/models":
@@ -218,7 +217,7 @@ def _slotted_server(total_slots: int | None):
             self.end_headers()
             self.wfile.write(body)
 
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": MODEL_NAME,
                      "choices": [{"index": 0, "delta": {"content": "ok"}, "finish_reason": None}]}
