@@ -106,8 +106,9 @@ class Settings(BaseSettings):
     )
     llama_server: Path | None = Field(
         default=None,
-        description="llama.cpp's `llama-server` program for the embedded model. Default: the one the install "
-        "builds into `.venv/bin`; without one, llama-cpp-python's server.",
+        description="llama.cpp's `llama-server` program for the embedded model instead of llama-cpp-python's "
+        "server (`bash scripts/build-llama-server.sh` builds it into `.venv/bin/llama-server`). Unset: "
+        "llama-cpp-python's server.",
     )
     server_slots: int = Field(
         default=2, ge=1, le=8,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build llama.cpp's own server, `llama-server`, into .venv/bin, once.
+# Build llama.cpp's own server, `llama-server`, into .venv/bin, once (opt-in: the embedded
+# model uses it when QA_LLAMA_SERVER names it; see README, "llama.cpp's own server").
 #
 # Its source is the llama.cpp that llama-cpp-python's source distribution vendors
 # (vendor/llama.cpp, MIT licence), fetched from the package registry by pip. We build only
@@ -27,11 +28,8 @@ KEY=$(printf '%s\n' "$VERSION" "$FLAGS" "$CPU_FLAGS" "$(uname -m)" "$(grep -m1 '
   | sha256sum | cut -c1-16)
 CACHED="$CACHE/llama-server/$KEY/llama-server"
 
-if [ "${1:-}" = --rebuild ]; then
-  rm -f "$CACHED"
-fi
 if [ ! -x "$CACHED" ]; then
-  echo "==> building llama-server from llama.cpp (vendored by llama-cpp-python $VERSION; about 6 minutes, once)"
+  echo "==> building llama-server from llama.cpp (vendored by llama-cpp-python $VERSION; about 7 minutes on 2 cores, once)"
   WORK=$(mktemp -d)
   trap 'rm -rf "$WORK"' EXIT
   $PY -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
@@ -52,4 +50,4 @@ if [ ! -x "$CACHED" ]; then
   mv "$CACHED.tmp" "$CACHED"
 fi
 install -m 755 "$CACHED" .venv/bin/llama-server
-echo "==> llama-server: .venv/bin/llama-server"
+echo "==> llama-server: .venv/bin/llama-server (use it with QA_LLAMA_SERVER=$PWD/.venv/bin/llama-server)"

@@ -136,14 +136,14 @@ def test_instructions_inside_an_article_are_ignored(tmp_path, real_settings):
     assert not answer.refused and "Red Crescent" in answer.text, answer.text
 
 
-def test_the_install_check_runs_the_model_server_on_this_cpu():
+def test_the_install_check_runs_llama_cpp_on_this_cpu():
     """`python -m qa.models.embedded --check` (an install step) writes one token with the real
     build: a build with instructions this CPU refuses (AMX on a VM) fails here, not at a
     user's first question."""
     done = subprocess.run([sys.executable, "-m", "qa.models.embedded", "--check"], capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "llama-server runs the model on this CPU"
+    assert done.stdout.strip().splitlines()[-1] == "llama.cpp runs the model on this CPU"
 
 
 def _cache_with_the_real_models(tmp_path):

@@ -441,7 +441,7 @@ def test_our_own_embedded_server_that_crashed_says_the_build_cannot_run_here(set
     llm = EmbeddedChat(server, base_url=url, model=MODEL_NAME, timeout=5)
     _, exc = consume(llm)
     assert str(exc) == ("the embedded model server crashed (SIGSEGV): its llama.cpp build cannot run on this CPU; "
-                        "run `python -m qa.models.embedded --check`, and rebuild it with scripts/install.sh")
+                        "run `python -m qa.models.embedded --check`, and rebuild llama-cpp-python with scripts/install.sh")
     assert llm.stopped and server.exit_code == -11
 
 

@@ -100,10 +100,10 @@ def bench_cmd(
             serve = "serve" in _commands()
             result["cold_start"] = s.bench_cold_start(asked, settings.data_dir, runs, _say, serve=serve)
         if Section.server in chosen:
-            # llama-cpp-python's server (the baseline: what ran before) and llama.cpp's own,
-            # one after the other in this run; a path that is not a program selects the former
+            # llama-cpp-python's server (the default) and llama.cpp's own when QA_LLAMA_SERVER
+            # names it, one after the other in this run
             follow_ups = [(c.history[0], c.question) for c in dev if c.history and c.answerable][:questions]
-            kinds = {"llama_cpp_python": settings.model_copy(update={"llama_server": Path("/dev/null")})}
+            kinds = {"llama_cpp_python": settings.model_copy(update={"llama_server": None})}
             from qa.models.embedded import llama_server_binary
 
             if llama_server_binary(settings):

