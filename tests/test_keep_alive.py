@@ -273,3 +273,14 @@ def test_a_chat_left_open_past_the_keep_alive_asks_the_server_announced_now(sett
         assert (len(old_bodies), len(new_bodies)) == (1, 1) and chat.base_url == new_url
     finally:
         new.shutdown()
+
+
+def test_a_request_in_flight_keeps_the_server_busy_however_long_it_takes(settings):
+    from qa.models.background import busy, in_use
+
+    assert not busy(settings)
+    with in_use(settings):
+        assert busy(settings)  # a cold prompt read with no word streamed yet: not idle
+        with in_use(settings):  # a second request of the same process
+            assert busy(settings)
+    assert not busy(settings)

@@ -55,6 +55,41 @@ def touch_used(settings: Settings) -> None:
         pass  # a read-only cache dir: the server then lives its keep-alive from its start
 
 
+@contextmanager
+def in_use(settings: Settings) -> Iterator[None]:
+    """Held while a request is in flight: a shared lock on the use file, which the server
+    cannot take exclusively while any is held (a cold prompt can take longer than the
+    keep-alive without a word streamed). Released by the kernel if the process dies."""
+    touch_used(settings)
+    try:
+        fd = os.open(used_file(settings), os.O_RDONLY)
+    except OSError:
+        fd = None
+    try:
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)
+        touch_used(settings)
+
+
+def busy(settings: Settings) -> bool:
+    """Whether a request is in flight (see `in_use`)."""
+    try:
+        fd = os.open(used_file(settings), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
 def last_used(settings: Settings, since: float) -> float:
     try:
         return max(since, used_file(settings).stat().st_mtime)
@@ -197,7 +232,8 @@ def serve(settings: Settings) -> int:
             if server.exit_code is not None:
                 print(f"the model server exited with code {server.exit_code}", flush=True)
                 return 1
-            if keep_alive is not None and time.time() - (seen := last_used(settings, started)) >= keep_alive:
+            if (keep_alive is not None and time.time() - (seen := last_used(settings, started)) >= keep_alive
+                    and not busy(settings)):
                 # New processes start their own from now; one that found this server a
                 # moment ago has touched the file by the end of the grace: keep serving it
                 withdraw(settings)

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -130,9 +131,11 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def shared_server(settings: Settings) -> str | None:
-    """The `/v1` URL of the announced model server (`qa serve` or the background one), if there is one
-    that answers now with our model; None otherwise (a stale file is removed)."""
+def shared_server(settings: Settings, *, probe: bool = True) -> str | None:
+    """The `/v1` URL of the announced model server (`qa serve` or the background one), if its
+    process is alive and (`probe`) it serves our model; None otherwise (a stale file is
+    removed). A server too busy to list its models within 2 s counts as up: llama-cpp-python's
+    server lists them only between answers, and another process may be getting one."""
     path = server_file(settings)
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
@@ -142,9 +145,15 @@ def shared_server(settings: Settings) -> str | None:
     if not url.startswith("http://127.0.0.1:") or not _alive(pid):
         path.unlink(missing_ok=True)
         return None
+    if not probe:
+        return url
     try:
         with urllib.request.urlopen(f"{url}/models", timeout=2) as r:
             models = json.loads(r.read())
+    except TimeoutError:  # connected, no answer yet: busy
+        return url
+    except urllib.error.URLError as exc:
+        return url if isinstance(exc.reason, TimeoutError) else None
     except (OSError, ValueError):
         return None
     if MODEL_NAME not in {m.get("id") for m in models.get("data", [])}:
@@ -215,11 +224,19 @@ class EmbeddedServer:
             return self._launch(progress)
 
     def touch(self) -> None:
-        """A request starts or ends: a background server counts its idle time from here."""
+        """Used now: a background server counts its idle time from here."""
         if self.shared:
             from qa.models.background import touch_used
 
             touch_used(self.settings)
+
+    def in_use(self):
+        """Held while a request is in flight: a background server does not stop meanwhile."""
+        from contextlib import nullcontext
+
+        from qa.models.background import in_use
+
+        return in_use(self.settings) if self.shared else nullcontext()
 
     def _command(self, model: Path, port: int) -> list[str]:
         """llama.cpp's own `llama-server` when QA_LLAMA_SERVER names it, else llama-cpp-python's."""
@@ -369,16 +386,13 @@ class EmbeddedChat(OpenAIChat):
         self._slots: int | None = None
 
     def stream(self, messages, *, max_tokens: int, temperature: float, extra: dict | None = None):
-        if self.shared and shared_server(self.server.settings) != self.base_url:
+        if self.shared and shared_server(self.server.settings, probe=False) != self.base_url:
             # the background server stopped after its keep-alive while this process held on
             # to it (a chat left open): use the one announced now, or start one, before asking
             self._connect(self.server.start())
             self.shared, self._slots = self.server.shared, None
-        self.server.touch()
-        try:
+        with self.server.in_use():
             yield from super().stream(messages, max_tokens=max_tokens, temperature=temperature, extra=extra)
-        finally:
-            self.server.touch()
 
     def slots(self) -> int:
         """How many requests the server answers at once, each from its own prompt cache
