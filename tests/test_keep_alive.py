@@ -284,3 +284,15 @@ def test_a_request_in_flight_keeps_the_server_busy_however_long_it_takes(setting
         with in_use(settings):  # a second request of the same process
             assert busy(settings)
     assert not busy(settings)
+
+
+def test_a_background_server_replaced_by_another_announcement_stops(settings, stand_in):
+    from qa.models.background import _replaced
+    from qa.models.embedded import announce
+
+    assert not _replaced(settings)  # nothing announced
+    announce(settings, stand_in, os.getpid(), kind="background", keep_alive=300.0)
+    assert not _replaced(settings)  # our own
+    info = json.loads(server_file(settings).read_text())
+    server_file(settings).write_text(json.dumps({**info, "owner": os.getpid() + 1}))
+    assert _replaced(settings)

@@ -8,7 +8,8 @@ is still cached. A file lock makes two processes started at the same moment star
 server between them.
 
 Idle time is read from a file that every request touches when it starts and when it ends
-(`touch_used`): the server itself cannot say when it was last asked.
+(`touch_used`), and a request in flight holds a shared lock on it (`in_use`): the server
+itself cannot say when it was last asked, nor that a long prompt is still being read.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ LOCK_FILE = "server.lock"
 USED_FILE = "server.used"
 POLL_S = 0.25
 WITHDRAW_GRACE_S = 2.0  # between withdrawing the announcement and stopping the server
+
+
 def shown_keep_alive(seconds: float | None) -> str:
     if seconds is None:
         return "until `qa stop`"
@@ -207,6 +210,18 @@ def stop_announced(settings: Settings, timeout: float = 15.0) -> dict | None:
     return info
 
 
+def _replaced(settings: Settings) -> bool:
+    """Another process announces its server in our place (one started in the moment this
+    one had withdrawn): two model servers would share one idle clock and both stay."""
+    from qa.models.embedded import server_file
+
+    try:
+        owner = json.loads(server_file(settings).read_text(encoding="utf-8")).get("owner")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return owner is not None and owner != os.getpid()
+
+
 def serve(settings: Settings) -> int:
     """The background process: start the server, announce it, stop when idle for the keep-alive."""
     from qa.models.embedded import EmbeddedServer, announce, withdraw
@@ -232,6 +247,9 @@ def serve(settings: Settings) -> int:
             if server.exit_code is not None:
                 print(f"the model server exited with code {server.exit_code}", flush=True)
                 return 1
+            if _replaced(settings) and not busy(settings):
+                print("another server is announced now: stopping", flush=True)
+                break
             if (keep_alive is not None and time.time() - (seen := last_used(settings, started)) >= keep_alive
                     and not busy(settings)):
                 # New processes start their own from now; one that found this server a
