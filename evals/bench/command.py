@@ -49,6 +49,7 @@ def bench_cmd(
     latency vs a raw llama.cpp completion of the same prompt, cold start, memory, and
     seconds per question vs the llama-index baseline. Takes about 20 minutes with the
     defaults on 2 cores. Writes `<date>-<label>.json` and `.md`."""
+    from evals.bench import everyday
     from evals.bench import sections as s
     from evals.bench.report import markdown
     from evals.cases import load_dev, spread
@@ -108,10 +109,10 @@ def bench_cmd(
 
             if llama_server_binary(settings):
                 kinds["llama_server"] = settings
-            result["server"] = {name: s.bench_server(name, kind, store, embedder, asked, follow_ups, runs, _say)
+            result["server"] = {name: everyday.bench_server(name, kind, store, embedder, asked, follow_ups, runs, _say)
                                 for name, kind in kinds.items()}
         if Section.keepalive in chosen:
-            result["keep_alive"] = s.bench_keep_alive(asked, settings.data_dir, runs, _say)
+            result["keep_alive"] = everyday.bench_keep_alive(asked, settings.data_dir, runs, _say)
         if Section.tui in chosen:
             result["tui"] = s.bench_tui_memory(asked[0], settings.data_dir, _say)
     finally:
