@@ -53,3 +53,11 @@ def anchored(question: str, newest: str | None) -> str:
 
 def has_relative_year(question: str) -> bool:
     return bool(_RELATIVE_YEAR.search(question))
+
+
+def date_number(iso: str | None) -> int | None:
+    """20171103 for "2017-11-03" (Chroma compares numbers only); None for an unknown or
+    malformed date."""
+    if not iso or not re.fullmatch(r"\d{4}-\d\d-\d\d", iso):
+        return None
+    return int(iso.replace("-", ""))

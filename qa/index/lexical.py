@@ -12,10 +12,23 @@ from qa.text import tokens_for_search
 class LexicalIndex:
     """An in-memory BM25 index of passage ids and texts."""
 
-    def __init__(self, ids: Sequence[str], texts: Sequence[str]) -> None:
+    def __init__(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        *,
+        sources: Sequence[str] | None = None,
+        dates: Sequence[int] | None = None,
+    ) -> None:
+        """`sources` (outlet names) and `dates` (YYYYMMDD, 0 when unknown), one per passage,
+        let a search be filtered (see `qa.search.filters`)."""
         import bm25s
 
         self.ids = list(ids)
+        names = list(sources) if sources is not None else [""] * len(self.ids)
+        self._source_codes = {name: i for i, name in enumerate(dict.fromkeys(names))}
+        self._sources = np.array([self._source_codes[n] for n in names], dtype=np.int32)
+        self._dates = np.array(list(dates) if dates is not None else [0] * len(self.ids), dtype=np.int64)
         self._row = {pid: i for i, pid in enumerate(self.ids)}
         docs = [tokens_for_search(t) for t in texts]
         self._doc_sets = [set(d) for d in docs]
@@ -27,14 +40,30 @@ class LexicalIndex:
         if self.ids:
             self._bm25.index([d or ["\x00"] for d in docs], show_progress=False)
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """(passage id, BM25 score) of the best `k` matches, best first; no zero scores."""
+    def mask(self, sources: Sequence[str] = (), since: int | None = None, until: int | None = None) -> np.ndarray:
+        """Which passages pass the filters: from one of `sources`, dated within
+        [since, until] (YYYYMMDD; an unknown date is outside every range)."""
+        keep = np.ones(len(self.ids), dtype=bool)
+        if sources:
+            codes = [self._source_codes[s] for s in sources if s in self._source_codes]
+            keep &= np.isin(self._sources, codes)
+        if since is not None:
+            keep &= self._dates >= since
+        if until is not None:
+            keep &= (self._dates <= until) & (self._dates > 0)
+        return keep
+
+    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """(passage id, BM25 score) of the best `k` matches among the passages `mask`
+        keeps (all by default), best first; no zero scores."""
         terms = [t for t in dict.fromkeys(tokens_for_search(query)) if t in self._df]
         if not terms or not self.ids:
             return []
         # Scores, then the top k by hand: bm25s.retrieve() took 17 ms per query at 100,000
         # passages (its batching machinery), get_scores() 1 ms.
         scores = self._bm25.get_scores(terms)
+        if mask is not None:  # a filter costs one pass over the scores, as the top k does
+            scores = np.where(mask, scores, 0.0)
         k = min(k, len(self.ids))
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
         top = top[np.lexsort((top, -scores[top]))]  # best first; ties in index order

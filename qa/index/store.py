@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import tempfile
 import time
@@ -33,10 +34,13 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from qa.dates import date_number
 from qa.errors import EmbeddingMismatchError, StoreError
 from qa.types import Passage
 
-SCHEMA_VERSION = 1
+log = logging.getLogger("qa")
+
+SCHEMA_VERSION = 2  # 2: passages carry `date_n` (YYYYMMDD) for date filters
 _BATCH = 1000
 LEXICAL_RECHECK_S = 2.0
 
@@ -59,6 +63,7 @@ class StoredDocument:
     signature: str = ""  # MinHash of the article's shingles (qa.articles.dedup)
     dup_group: str = ""  # doc id of the first stored copy of the same story
     date: str | None = None  # the article's date (ISO), when known
+    url: str | None = None  # the article's web address, when it came from the web
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ def _meta_to_passage(pid: str, text: str, meta: dict[str, Any], score: float) ->
         span=(int(meta.get("start", 0)), int(meta.get("end", 0))),
         path=str(meta.get("path", "")),
         date=meta.get("date") or None,
+        url=meta.get("url") or None,
         group=str(meta.get("dup_group", "") or meta.get("doc_id", "")),
     )
 
@@ -165,6 +171,27 @@ class Store:
                 f"the store at {self.path} was built with the embedding model {stored!r}, not {model_id!r}: "
                 "run `qa ingest --rebuild` to re-embed the articles"
             )
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Bring a store written by an older version up to SCHEMA_VERSION, once: passages
+        of schema 1 lack `date_n`, so a date filter would leave out every dated article.
+        Skipped (and tried again next time) while another ingest holds the store."""
+        if int((self._col.metadata or {}).get("schema", 1)) >= SCHEMA_VERSION:
+            return
+        try:
+            with self.writer():
+                got = self._call("read", self._col.get, include=["metadatas"])
+                todo = [(pid, {**m, "date_n": n}) for pid, m in zip(got["ids"], got["metadatas"] or [])
+                        if (n := date_number(m.get("date"))) is not None and m.get("date_n") != n]
+                for lo in range(0, len(todo), _BATCH):
+                    part = todo[lo:lo + _BATCH]
+                    self._call("write", self._col.update, ids=[p for p, _ in part], metadatas=[m for _, m in part])
+                self._call("write", self._col.modify, metadata={**(self._col.metadata or {}), "schema": SCHEMA_VERSION})
+        except StoreError as exc:
+            log.info("store upgrade postponed: %s", exc)
+            return
+        self._writes += 1
 
     @contextlib.contextmanager
     def writer(self) -> Iterator[None]:
@@ -236,6 +263,15 @@ class Store:
         """Every stored document, from the metadata of its first passage."""
         return {doc_id: versions[-1] for doc_id, versions in self._versions().items()}
 
+    def matches(self, where: dict) -> bool:
+        """Whether any passage matches the Chroma `where` clause (one id read)."""
+        got = self._call("read", self._col.get, where=where, limit=1, include=[])
+        return bool(got["ids"])
+
+    def sources(self) -> set[str]:
+        """The outlets of the stored articles."""
+        return {d.source for d in self.documents().values() if d.source}
+
     def newest_date(self) -> str | None:
         """The date (ISO) of the newest dated article, or None when none is dated."""
         dates = [d.date for d in self.documents().values() if d.date]
@@ -257,6 +293,7 @@ class Store:
                 signature=str(meta.get("minhash", "")),
                 dup_group=str(meta.get("dup_group", "") or meta["doc_id"]),
                 date=str(meta.get("date", "")) or None,
+                url=str(meta.get("url", "")) or None,
             )
             versions[doc.doc_id].append((float(meta.get("written_at", 0.0)), doc))
         return {d: [doc for _, doc in sorted(v, key=lambda x: x[0])] for d, v in versions.items()}
@@ -337,8 +374,11 @@ class Store:
         else:
             if cached and cached.writes == self._writes:  # another process wrote
                 self.refresh()
-            got = self._call("read", self._col.get, include=["documents"])
-            index = LexicalIndex(got["ids"], got["documents"] or [])
+            got = self._call("read", self._col.get, include=["documents", "metadatas"])
+            metas = got["metadatas"] or []
+            index = LexicalIndex(got["ids"], got["documents"] or [],
+                                 sources=[str(m.get("source") or "") for m in metas],
+                                 dates=[int(m.get("date_n") or 0) for m in metas])
             self._lexical = _Lexical(len(index.ids), self._writes, now, index)
         return self._lexical.index
 
@@ -361,8 +401,9 @@ class Store:
         self._writes += 1
         self._call("delete", self._col.delete, where={"doc_id": doc_id})
 
-    def query(self, embedding: np.ndarray, k: int) -> list[Passage]:
-        """The `k` passages closest to `embedding`, best first (score = cosine similarity)."""
+    def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[Passage]:
+        """The `k` passages closest to `embedding` (among those matching the Chroma `where`
+        clause), best first (score = cosine similarity)."""
         # No count() first: it costs 9 ms at 100,000 passages, and Chroma returns fewer
         # results (none on an empty collection) when asked for more than it holds.
         got = self._call(
@@ -370,6 +411,7 @@ class Store:
             self._col.query,
             query_embeddings=[embedding],
             n_results=k,
+            where=where,
             include=["documents", "metadatas", "distances"],
         )
         return [

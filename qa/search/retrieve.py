@@ -15,6 +15,7 @@ from qa.articles.dedup import PASSAGE_CONTAINMENT, containment, shingles
 from qa.dates import year_of, years
 from qa.index.store import Store
 from qa.models.embed import Embedder
+from qa.search.filters import Filters
 from qa.types import Copy, Passage
 
 RRF_K = 60
@@ -31,17 +32,29 @@ class Retrieved:
 
 
 def retrieve(
-    query: str, *, store: Store, embedder: Embedder, k: int, min_score: float = 0.0, per_group: int = PER_GROUP
+    query: str,
+    *,
+    store: Store,
+    embedder: Embedder,
+    k: int,
+    min_score: float = 0.0,
+    per_group: int = PER_GROUP,
+    filters: Filters | None = None,
 ) -> Retrieved:
-    """The `k` best passages for `query` and whether anything relevant was found.
+    """The `k` best passages for `query` and whether anything relevant was found, among
+    the passages that pass `filters` (outlets, dates).
 
     Relevant: the best dense match reaches `min_score`, or a BM25 match shares at least
     two of the query's rare words (a name the embedding model does not know).
     """
     vector = embedder.encode([query])[0]
     lexical = store.lexical_index()  # first: it notices another process's writes and reopens the store
-    dense = store.query(vector, max(k, CANDIDATES))
-    bm25 = lexical.search(query, max(k, CANDIDATES))
+    where, mask = None, None
+    if filters:
+        where = filters.where()
+        mask = lexical.mask(filters.sources, filters.since_n, filters.until_n)
+    dense = store.query(vector, max(k, CANDIDATES), where=where)
+    bm25 = lexical.search(query, max(k, CANDIDATES), mask=mask)
 
     dense_ids, bm25_ids = [p.id for p in dense], [pid for pid, _ in bm25]
     fused: dict[str, float] = {}

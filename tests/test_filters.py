@@ -1,0 +1,106 @@
+"""Filters by outlet and date: parsed from what users type, pushed down to Chroma and BM25,
+and an empty result said so."""
+
+from datetime import date
+
+import pytest
+
+from qa.articles.ingest import ingest
+from qa.assistant import Assistant
+from qa.errors import InputError
+from qa.search.filters import make_filters, match_sources, parse_bound
+from qa.search.retrieve import retrieve
+
+ARTICLES = {
+    "reuters-a.txt": ("Source: Reuters\nDate: 2017-11-03\n\nFlood hits the valley\n\n"
+                      "The river flooded the valley town of Elmsford on Friday, officials said.\n"),
+    "reuters-b.txt": ("Source: Reuters\nDate: 2017-11-20\n\nFlood waters recede\n\n"
+                      "Flood waters receded from the valley town of Elmsford, officials said.\n"),
+    "ap-a.txt": ("Source: AP\nDate: 2017-11-05\n\nValley flood aid\n\n"
+                 "Aid reached the flooded valley town of Elmsford by boat, officials said.\n"),
+    "nodate.txt": ("Source: AP\n\nFlood memories\n\n"
+                   "Residents of the valley town of Elmsford remember the flood, officials said.\n"),
+}
+
+
+@pytest.fixture
+def news(tmp_path, store, fake_embedder):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text)
+    report = ingest([folder], store=store, embedder=fake_embedder)
+    assert report.failed == []
+    return store
+
+
+def test_dates_are_read_whole_or_in_part():
+    assert parse_bound("2017-11-04", end=False) == date(2017, 11, 4)
+    assert parse_bound("2017-11", end=False) == date(2017, 11, 1)
+    assert parse_bound("2017-11", end=True) == date(2017, 11, 30)
+    assert parse_bound("2016-02", end=True) == date(2016, 2, 29)
+    assert parse_bound("2017", end=True) == date(2017, 12, 31)
+    for bad in ("yesterday", "2017-13", "2017-02-30", "17-11-04"):
+        with pytest.raises(InputError, match="date"):
+            parse_bound(bad, end=False, option="--since")
+
+
+def test_outlets_match_in_any_case_or_by_part_and_an_unknown_one_lists_the_known():
+    known = ["Reuters", "Los Angeles Times", "The New York Times"]
+    assert match_sources(["reuters"], known) == ("Reuters",)
+    assert match_sources(["times"], known) == ("Los Angeles Times", "The New York Times")
+    with pytest.raises(InputError, match="no article from an outlet named 'BBC'.*Reuters"):
+        match_sources(["BBC"], known)
+    assert make_filters("Reuters", None, None, known).sources == ("Reuters",)  # one name, not letters
+    with pytest.raises(InputError, match="before"):
+        make_filters(None, "2017-11-05", "2017-11-04", known)
+
+
+def test_a_filter_limits_both_searches(news, fake_embedder):
+    question = "What happened to the valley town of Elmsford?"
+    reuters = make_filters(["reuters"], None, None, news.sources())
+    found = retrieve(question, store=news, embedder=fake_embedder, k=5, filters=reuters)
+    assert found.passages and {p.source for p in found.passages} == {"Reuters"}
+    early = make_filters(None, "2017-11-01", "2017-11-10", news.sources())
+    found = retrieve(question, store=news, embedder=fake_embedder, k=5, filters=early)
+    assert sorted(p.date for p in found.passages) == ["2017-11-03", "2017-11-05"]  # the undated one is out
+    both = make_filters(["AP"], "2017-11", None, news.sources())
+    found = retrieve(question, store=news, embedder=fake_embedder, k=5, filters=both)
+    assert [(p.source, p.date) for p in found.passages] == [("AP", "2017-11-05")]
+    everything = retrieve(question, store=news, embedder=fake_embedder, k=5)
+    assert len(everything.passages) == 4
+
+
+def test_the_lexical_search_alone_obeys_the_filter(news):
+    index = news.lexical_index()
+    mask = index.mask(["AP"], None, None)
+    hits = index.search("Elmsford flood", 10, mask=mask)
+    sources = {m["source"] for m in news.collection.get(ids=[pid for pid, _ in hits])["metadatas"]}
+    assert hits and sources == {"AP"}
+    assert index.search("Elmsford flood", 10, mask=index.mask((), 20171201, None)) == []
+
+
+def test_a_filter_that_matches_nothing_says_so(news, settings, fake_embedder):
+    assistant = Assistant(settings=settings, store=news, embedder=fake_embedder)
+    with pytest.raises(InputError, match="no article matches the filter .*since 2018-01-01"):
+        assistant.filters(since="2018")
+    with pytest.raises(InputError, match="no article from an outlet named 'BBC'"):
+        assistant.filters(sources=["BBC"])
+    assert assistant.filters(sources=["ap"], until="2017-11-05").sources == ("AP",)
+
+
+def test_a_store_of_the_previous_schema_gets_its_dates_for_filters(tmp_path, settings, fake_embedder, news):
+    """Passages written before `date_n` existed are given it when the store is opened."""
+    from qa.index.store import Store
+
+    col = news.collection
+    got = col.get(include=["metadatas"])
+    col.update(ids=got["ids"], metadatas=[{k: v for k, v in m.items() if k != "date_n"} | {"date_n": None}
+                                          for m in got["metadatas"]])
+    col.modify(metadata={**col.metadata, "schema": 1})
+    assert col.get(where={"date_n": {"$gte": 20170101}}, include=[])["ids"] == []  # as an old store is
+    reopened = Store(settings.chroma_dir, collection=settings.collection, model_id=fake_embedder.model_id)
+    assert reopened.matches({"date_n": {"$gte": 20171103}})
+    assert (reopened.collection.metadata or {})["schema"] == 2
+    dated = reopened.collection.get(where={"date_n": {"$gte": 20170101}}, include=[])
+    assert len(dated["ids"]) == 3
