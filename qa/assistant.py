@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from qa.answering import focus, generate, prompts
@@ -18,6 +20,7 @@ from qa.index.store import Store
 from qa.models.embed import Embedder
 from qa.models.embedded import Progress
 from qa.models.llm import ChatModel
+from qa.search.filters import Filters, make_filters
 from qa.search.retrieve import Retrieved, retrieve
 from qa.settings import Settings
 from qa.types import Answer, Delta, Retrying, Sources, Timings
@@ -27,6 +30,21 @@ log = logging.getLogger("qa")
 Event = Sources | Delta | Retrying | Answer
 HISTORY_TURNS = 2  # earlier turns given to the model
 HISTORY_KEPT = 16  # answers kept in memory (a long chat must not grow without bound)
+
+
+@dataclass
+class FeedReport:
+    """What `refresh_feeds` did: the feeds read, those that could not be, and the pages."""
+
+    feeds: int
+    broken: list[tuple[str, str]]  # (feed address, one-line reason)
+    entries_without_link: int
+    pages: IngestReport
+
+    def summary(self) -> str:
+        read = self.feeds - len(self.broken)
+        return (f"{read} of {self.feeds} feeds read; pages: {self.pages.summary().split(': ', 1)[-1]}"
+                + (f"; {self.entries_without_link} entries without a link skipped" if self.entries_without_link else ""))
 
 
 def check_question(question: str, settings: Settings) -> str:
@@ -128,12 +146,15 @@ class Assistant:
     def reingest(self, progress: IngestProgress | None = None) -> IngestReport:
         """Ingest again every stored article whose file still exists (changed ones are
         replaced, unchanged ones skipped); the bundled seeds when the store is empty.
+        Pages from the web are left as they are.
         Files that are gone are left in the store and counted as failed."""
-        stored = self.store.documents().values()
+        # pages from the web are fetched again by `qa ingest URL` or `qa feed refresh`, not here
+        documents = self.store.documents().values()
+        stored = [d for d in documents if not d.url]
         paths = sorted({Path(d.path) for d in stored if d.path and Path(d.path).is_file()})
         gone = [(d.path, f"{d.path}: the file is gone; its passages stay in the store") for d in stored
                 if not (d.path and Path(d.path).is_file())]
-        if stored and not paths:
+        if documents and not paths:
             return IngestReport(failed=gone)
         report = self._ingest(paths or [seeds_dir()], progress)
         report.failed.extend(gone)
@@ -153,21 +174,70 @@ class Assistant:
         return self._ingest([seeds_dir()], progress)
 
     def _ingest(self, paths: list[Path], progress: IngestProgress | None) -> IngestReport:
-        return ingest(
-            paths,
-            store=self.store,
-            embedder=self.embedder,
-            chunk_size=self.settings.chunk_size,
-            chunk_overlap=self.settings.chunk_overlap,
-            progress=progress,
-        )
+        return self.ingest_items(paths, progress=progress)
 
     def new_conversation(self) -> None:
         self.history.clear()
 
-    def _retrieve(self, query: str) -> Retrieved:
+    def filters(
+        self,
+        *,
+        sources: Iterable[str] | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+    ) -> Filters:
+        """Filters from what a user gave (outlet names in any case or part of one; dates as
+        YYYY-MM-DD, YYYY-MM or YYYY), checked against the store: an unknown outlet, or
+        filters that leave no article, are an InputError that says so."""
+        filters = make_filters(sources, since, until, self.store.sources() if sources else ())
+        where = filters.where()
+        if where is not None and not self.store.matches(where):
+            raise InputError(f"no article matches the filter ({filters.describe()}); "
+                             "an article whose date is unknown is outside every date range")
+        return filters
+
+    def search(self, query: str, *, filters: Filters | None = None, k: int | None = None) -> Retrieved:
+        """The passages for `query` (no model, no conversation)."""
+        self.ensure_corpus()
+        return retrieve(query, store=self.store, embedder=self.embedder, k=k or self.settings.top_k,
+                        min_score=self.settings.min_score, filters=filters)
+
+    def ingest_items(self, items: list, *, allow_private: bool = True, skip_known_urls: bool = False,
+                     progress: IngestProgress | None = None) -> IngestReport:
+        """Ingest files, folders and web pages (`qa.articles.ingest.WebPage`)."""
+        return ingest(items, store=self.store, embedder=self.embedder, chunk_size=self.settings.chunk_size,
+                      chunk_overlap=self.settings.chunk_overlap, progress=progress,
+                      allow_private=allow_private, skip_known_urls=skip_known_urls)
+
+    def refresh_feeds(self, progress: IngestProgress | None = None) -> FeedReport:
+        """Read every followed feed and ingest its new entries' pages. A feed that cannot be
+        read, an entry without a link and a page that fails are reported, never fatal;
+        entries already stored (the same address or the same text) are skipped unfetched."""
+        from qa.articles.feeds import FeedList, read_feed
+        from qa.articles.ingest import WebPage
+
+        feeds = FeedList(self.settings.feeds_file).list()
+        items: list[WebPage] = []
+        broken: list[tuple[str, str]] = []
+        entries_without_link = 0
+        for url in feeds:
+            try:
+                entries = read_feed(url)
+            except QAError as exc:
+                broken.append((url, str(exc)))
+                continue
+            for entry in entries:
+                if not entry.link:
+                    entries_without_link += 1
+                    continue
+                items.append(WebPage(entry.link, title=entry.title or None, date=entry.date, outlet=entry.outlet))
+        report = self.ingest_items(list(dict.fromkeys(items)), skip_known_urls=True, progress=progress)
+        return FeedReport(feeds=len(feeds), broken=broken, entries_without_link=entries_without_link, pages=report)
+
+    def _retrieve(self, query: str, filters: Filters | None = None) -> Retrieved:
         return retrieve(
-            query, store=self.store, embedder=self.embedder, k=self.settings.top_k, min_score=self.settings.min_score
+            query, store=self.store, embedder=self.embedder, k=self.settings.top_k, min_score=self.settings.min_score,
+            filters=filters,
         )
 
     def _remember(self, answer: Answer, standalone: bool) -> None:
@@ -175,12 +245,15 @@ class Assistant:
             self.history.append(answer)
             del self.history[:-HISTORY_KEPT]
 
-    def stream(self, question: str, *, standalone: bool = False) -> Iterator[Event]:
+    def stream(
+        self, question: str, *, standalone: bool = False, filters: Filters | None = None
+    ) -> Iterator[Event]:
         """Yield `Sources` (the passages) first, then `Delta`s of text, `Retrying` when the
         model is asked again with the passages the question is about, then the `Answer`.
 
         A question is a follow-up of the conversation so far; a `standalone` one neither
-        reads nor extends it, so several threads can ask through one `Assistant` at once."""
+        reads nor extends it, so several threads can ask through one `Assistant` at once.
+        `filters` (see `Assistant.filters`) limit the articles searched."""
         question = check_question(question, self.settings)
         self.ensure_corpus()
         if has_relative_year(question):  # "last year" is counted from the newest article
@@ -201,13 +274,13 @@ class Assistant:
             search = condense(question, turns, llm)
             condense_ms = (time.perf_counter() - condensing) * 1000
         started = time.perf_counter()
-        found = self._retrieve(search)
+        found = self._retrieve(search, filters)
         if not found.relevant and history:
             # The condensed query can lose the referent ("Who made that accusation?"): search
             # the follow-up with the previous question before refusing.
             with_previous = fallback(question, turns)
             if with_previous != search:
-                retried = self._retrieve(with_previous)
+                retried = self._retrieve(with_previous, filters)
                 if retried.relevant:
                     found, search = retried, with_previous
         passages = found.passages
@@ -270,10 +343,10 @@ class Assistant:
         self._remember(final, standalone)
         yield final
 
-    def ask(self, question: str, *, standalone: bool = False) -> Answer:
+    def ask(self, question: str, *, standalone: bool = False, filters: Filters | None = None) -> Answer:
         """Answer `question` (a follow-up of the earlier ones unless `standalone`)."""
         result: Answer | None = None
-        for event in self.stream(question, standalone=standalone):
+        for event in self.stream(question, standalone=standalone, filters=filters):
             if isinstance(event, Answer):
                 result = event
         assert result is not None
@@ -287,6 +360,13 @@ def ask(
     store: Store | None = None,
     embedder: Embedder | None = None,
     llm: ChatModel | None = None,
+    sources: Iterable[str] | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
 ) -> Answer:
-    """Answer one question about the articles (no conversation)."""
-    return Assistant(settings=settings, store=store, embedder=embedder, llm=llm).ask(question)
+    """Answer one question about the articles (no conversation), optionally only from the
+    outlets `sources` and the articles dated from `since` to `until` (inclusive;
+    "2017-11-04", "2017-11", "2017" or a `datetime.date`)."""
+    assistant = Assistant(settings=settings, store=store, embedder=embedder, llm=llm)
+    filters = assistant.filters(sources=sources, since=since, until=until) if (sources or since or until) else None
+    return assistant.ask(question, filters=filters)

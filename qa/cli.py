@@ -14,7 +14,10 @@ from rich.text import Text
 
 from qa.errors import QAError
 from qa.models.llm import shown_url
-from qa.text import one_line, visible  # articles, names and the model's text are untrusted: never markup, no ESC
+from qa.text import (  # articles, names and the model's text are untrusted: never markup, no ESC
+    one_line,
+    visible,
+)
 
 app = typer.Typer(
     name="qa",
@@ -35,7 +38,8 @@ def _settings():
     return load_settings()
 
 
-def _ingest_with_progress(assistant, paths: list[Path] | None, *, quiet: bool = False):
+def _ingest_with_progress(assistant, paths: list | None, *, quiet: bool = False, run=None, **options):
+    """Ingest `paths` (or call `run(progress=...)`) under a progress bar on stderr."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -44,7 +48,7 @@ def _ingest_with_progress(assistant, paths: list[Path] | None, *, quiet: bool = 
         TimeElapsedColumn,
     )
 
-    from qa.articles.ingest import ingest, seeds_dir
+    from qa.articles.ingest import seeds_dir
 
     with Progress(
         # file names are not markup: "[red]x[/red].txt" or ":warning:.txt" is shown as written
@@ -58,41 +62,49 @@ def _ingest_with_progress(assistant, paths: list[Path] | None, *, quiet: bool = 
     ) as bar:
         task = bar.add_task("Ingesting", total=None)
 
-        def progress(done: int, total: int, path: Path | None) -> None:
-            label = f"Ingesting {visible(path.name)}" if path else "Ingesting"
+        def progress(done: int, total: int, name: str | None) -> None:
+            label = f"Ingesting {visible(name)}" if name else "Ingesting"
             bar.update(task, completed=done, total=total, description=label)
 
-        return ingest(
-            paths or [seeds_dir()],
-            store=assistant.store,
-            embedder=assistant.embedder,
-            chunk_size=assistant.settings.chunk_size,
-            chunk_overlap=assistant.settings.chunk_overlap,
-            progress=progress,
-        )
+        if run is not None:
+            return run(progress=progress)
+        return assistant.ingest_items(paths or [seeds_dir()], progress=progress, **options)
 
 
 @app.command("ingest")
 def ingest_cmd(
     paths: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Files or folders of .txt, .md, .html articles. Default: the bundled seeds."),
+        list[str] | None,
+        typer.Argument(help="Files or folders of .txt, .md, .html articles, or web pages (http:// or https:// "
+                       "links), in any mix. Default: the bundled seeds.", show_default=False),
     ] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the store and embed everything again.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Add articles to the store. Unchanged files are skipped, changed files replaced."""
+    """Add articles to the store. Unchanged files are skipped, changed files replaced.
+
+    A web page is fetched and its article, title, outlet, date and address read from its
+    HTML; its address is its identity, so ingesting it again updates it in place.
+    """
+    from qa.articles.ingest import WebPage, split_arguments
     from qa.articles.loaders import find_files
     from qa.assistant import Assistant
     from qa.runtime import default_embedder, open_store
 
     settings = _settings()
-    if paths:
-        find_files(paths)  # a bad path fails here, before --rebuild drops anything
+    items = split_arguments(paths or [])
+    if files := [i for i in items if not isinstance(i, WebPage)]:
+        find_files(files)  # a bad path fails here, before --rebuild drops anything
     embedder = default_embedder()
     store = open_store(settings, embedder.model_id, rebuild=rebuild)
     assistant = Assistant(settings=settings, store=store, embedder=embedder)
-    report = _ingest_with_progress(assistant, paths, quiet=as_json)
+    report = _ingest_with_progress(assistant, items, quiet=as_json)
+    _print_report(report, as_json)
+
+
+def _print_report(report, as_json: bool) -> None:
+    """An ingest report as JSON or as lines (each skipped article on its own line); exit 1
+    when an article failed."""
     if as_json:
         out.print_json(data={
             **report.__dict__,
@@ -118,6 +130,8 @@ def _print_answer(answer) -> None:
         p = c.passage
         date = f", {p.date}" if p.date else ""
         out.print(Text.assemble((f"[{c.n}] ", "bold cyan"), (visible(f"{p.label}{date}"), "bold")))
+        if p.url:
+            out.print(Text("    " + visible(p.url), style="blue"))
         if p.also_in:
             out.print(Text("    also in: " + visible("; ".join(x.origin for x in p.also_in)), style="dim"))
         quote = c.quote
@@ -144,11 +158,23 @@ def ask_cmd(
     top_k: Annotated[
         int | None, typer.Option("--top-k", min=1, max=20, help="Passages given to the model.")
     ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="Only articles from this outlet (any case, or part of its name; "
+                     "repeat for several). `qa status` lists the outlets.", show_default=False),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only articles dated on or after this day: YYYY-MM-DD, YYYY-MM or YYYY.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Only articles dated on or before this day: YYYY-MM-DD, YYYY-MM or YYYY.")
+    ] = None,
 ) -> None:
     """Answer a question from the articles, with `[n]` citations and their sources.
 
     Uses the embedded llama.cpp model unless QA_LLM_BASE_URL points at another
     OpenAI-compatible endpoint. On an empty store, the bundled seed articles are ingested first.
+    A date filter leaves out the articles whose date is unknown.
     """
     from qa.assistant import Assistant, check_question
     from qa.types import Answer, Delta, Retrying, Sources
@@ -162,11 +188,12 @@ def ask_cmd(
         err.print("The store is empty: ingesting the bundled seed articles first.")
         report = _ingest_with_progress(assistant, None)
         err.print(Text(report.summary()))
+    filters = assistant.filters(sources=source, since=since, until=until) if (source or since or until) else None
 
     final: Answer | None = None
     streamed = False
     try:
-        for event in assistant.stream(question):
+        for event in assistant.stream(question, filters=filters):
             if isinstance(event, Sources):
                 if event.relevant and assistant.model_not_started:
                     _start_model(assistant)
@@ -216,7 +243,13 @@ def _start_model(assistant) -> None:
 
 
 @app.command("serve")
-def serve_cmd() -> None:
+def serve_cmd(
+    watch: Annotated[
+        list[Path] | None,
+        typer.Option("--watch", help="Also keep these folders in step with the store, as `qa watch` does (repeat for several).",
+                     show_default=False),
+    ] = None,
+) -> None:
     """Keep the embedded model running, so that `qa ask`, `qa chat` and scripts answer at once.
 
     Starts the llama.cpp server on 127.0.0.1, has it read the fixed start of the answer
@@ -239,8 +272,15 @@ def serve_cmd() -> None:
         )
     if url := shared_server(settings):
         raise QAError(f"a model server is already running at {url}; it is used as it is, or `qa stop` stops it")
+    if watch:
+        from qa.articles.loaders import find_files
+
+        find_files(watch)  # a missing folder fails before the model starts
     server = EmbeddedServer(settings, reuse_shared=False)
     adopt_server(settings, server)
+    import threading
+
+    stopping = threading.Event()
 
     def stop(signum, frame):  # SIGTERM ends the wait below like Ctrl+C does
         raise KeyboardInterrupt
@@ -250,6 +290,14 @@ def serve_cmd() -> None:
         _start_model(Assistant(settings=settings))
         err.print("Warming up the model (reading the fixed start of the prompt)…")
         Assistant(settings=settings).warm_up()
+        if watch:
+            import threading
+
+            assistant = Assistant(settings=settings)
+            watcher = _watcher(assistant, watch)
+            _print_watch(watcher.catch_up())
+            threading.Thread(target=watcher.run, args=(_print_watch, stopping), daemon=True).start()
+            err.print(Text(f"watching {', '.join(str(f) for f in watcher.folders)}", style="dim"))
         announce(settings, server.base_url or "", server.pid or 0)
         out.print(f"serving {server.base_url} (pid {server.pid}); Ctrl+C stops it", highlight=False)
         sys.stdout.flush()
@@ -258,6 +306,7 @@ def serve_cmd() -> None:
     except KeyboardInterrupt:
         err.print("stopping the model server")
     finally:
+        stopping.set()
         withdraw(settings)
         server.stop()
 
@@ -265,8 +314,11 @@ def serve_cmd() -> None:
 @app.command("status")
 def status_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+    documents: Annotated[
+        bool, typer.Option("--documents", help="List every document, not only a summary by outlet.")
+    ] = False,
 ) -> None:
-    """Where data is kept, what is in the store, and which model answers."""
+    """Where data is kept, what is in the store (by outlet and date range), and which model answers."""
     from qa.models.embed import MODEL_ID
     from qa.runtime import model_name, open_store
 
@@ -283,16 +335,185 @@ def status_cmd(
         "llm": model_name(settings),
         "llm_endpoint": shown_url(settings.llm_base_url) if settings.llm_base_url else _embedded_endpoint(settings),
     }
+    outlets = _by_outlet(docs.values())
     if as_json:
-        out.print_json(data={**info, "titles": {d.doc_id: d.title for d in docs.values()}})
+        data = {**info, "outlets": outlets, "titles": {d.doc_id: d.title for d in docs.values()}}
+        if documents:
+            data["document_list"] = [
+                {"doc_id": d.doc_id, "outlet": d.source, "date": d.date, "url": d.url, "path": d.path,
+                 "title": d.title, "passages": d.passages, "copy_of": d.dup_group if d.dup_group != d.doc_id else None}
+                for d in sorted(docs.values(), key=lambda d: d.doc_id)
+            ]
+        out.print_json(data=data)
         return
     for key, value in info.items():
         out.print(Text.assemble((f"{key:>16}: ", "bold"), visible(str(value))))
+    for row in outlets:
+        dates = (f"{row['first']} to {row['last']}" if row["first"] != row["last"] else row["first"]) if row["first"] else "date unknown"
+        undated = f", {row['undated']} undated" if row["first"] and row["undated"] else ""
+        out.print(Text(visible(f"  {row['outlet']}: {row['documents']} articles, {dates}{undated}")))
+    if not documents:
+        if docs:
+            err.print(Text("(`qa status --documents` lists every document)", style="dim"))
+        return
+    by_id = {d.doc_id: d for d in docs.values()}
     for d in sorted(docs.values(), key=lambda d: d.doc_id):
         copy = f", a copy of {d.dup_group}" if d.dup_group != d.doc_id else ""
-        out.print(Text(visible(f"  {d.doc_id}  {d.source or '-'} — {d.title} ({d.passages} passages{copy})")))
+        where = f" {d.url}" if d.url else ""
+        out.print(Text(visible(f"  {d.doc_id}  {_outlet_of(d, by_id)}, {d.date or 'date unknown'} — {d.title}"
+                               f" ({d.passages} passages{copy}){where}")))
 
 
+def _outlet_of(doc, by_id: dict) -> str:
+    """The document's outlet; for a copy whose outlet is unknown, the outlet its story is
+    known by ("Los Angeles Times (copy)"), rather than a file name."""
+    if doc.source:
+        return doc.source
+    first = by_id.get(doc.dup_group)
+    if first is not None and first.source:
+        return f"{first.source} (copy)"
+    twins = sorted({d.source for d in by_id.values() if d.dup_group == doc.dup_group and d.source})
+    if twins:
+        return f"{twins[0]} (copy)"
+    return "outlet unknown"
+
+
+def _by_outlet(docs) -> list[dict]:
+    """Documents counted by outlet, with the range of their dates."""
+    by_id = {d.doc_id: d for d in docs}
+    rows: dict[str, dict] = {}
+    for d in by_id.values():
+        row = rows.setdefault(_outlet_of(d, by_id), {"documents": 0, "dates": [], "undated": 0})
+        row["documents"] += 1
+        if d.date:
+            row["dates"].append(d.date)
+        else:
+            row["undated"] += 1
+    return [
+        {"outlet": name, "documents": r["documents"], "first": min(r["dates"], default=None),
+         "last": max(r["dates"], default=None), "undated": r["undated"]}
+        for name, r in sorted(rows.items(), key=lambda kv: (-kv[1]["documents"], kv[0]))
+    ]
+
+
+feed_app = typer.Typer(
+    help="Follow RSS and Atom feeds: `qa feed refresh` ingests the pages of their new entries.",
+    no_args_is_help=True,
+)
+app.add_typer(feed_app, name="feed")
+
+
+@feed_app.command("add")
+def feed_add_cmd(urls: Annotated[list[str], typer.Argument(help="Feed addresses (http:// or https://).")]) -> None:
+    """Follow feeds (kept in the data dir). `qa feed refresh` reads them."""
+    from qa.articles.feeds import FeedList
+
+    feeds = FeedList(_settings().feeds_file)
+    for url in urls:
+        added = feeds.add(url.strip())
+        out.print(Text(visible(f"{'following' if added else 'already following'} {url.strip()}")))
+
+
+@feed_app.command("remove")
+def feed_remove_cmd(urls: Annotated[list[str], typer.Argument(help="Feed addresses, as `qa feed list` shows them.")]) -> None:
+    """Stop following feeds (their articles stay in the store)."""
+    from qa.articles.feeds import FeedList
+
+    feeds = FeedList(_settings().feeds_file)
+    missing = [u for u in urls if not feeds.remove(u.strip())]
+    for url in urls:
+        if url not in missing:
+            out.print(Text(visible(f"stopped following {url.strip()}")))
+    if missing:
+        raise QAError(f"not a followed feed: {', '.join(missing)} (`qa feed list` shows them)")
+
+
+@feed_app.command("list")
+def feed_list_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False) -> None:
+    """The feeds followed."""
+    from qa.articles.feeds import FeedList
+
+    feeds = FeedList(_settings().feeds_file).list()
+    if as_json:
+        out.print_json(data=feeds)
+    elif not feeds:
+        err.print("no feeds followed: `qa feed add URL` follows one")
+    for url in feeds if not as_json else []:
+        out.print(Text(visible(url)))
+
+
+@feed_app.command("refresh")
+def feed_refresh_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False) -> None:
+    """Read every followed feed and ingest the pages of entries not stored yet.
+
+    An entry already stored (the same address or the same text) is skipped; a page that
+    fails is reported and skipped. Exits 1 when a feed could not be read."""
+    from qa.assistant import Assistant
+
+    assistant = Assistant(settings=_settings())
+    report = _ingest_with_progress(assistant, None, quiet=as_json, run=assistant.refresh_feeds)
+    if as_json:
+        out.print_json(data={
+            "feeds": report.feeds, "entries_without_link": report.entries_without_link,
+            "broken_feeds": [{"url": u, "error": e} for u, e in report.broken],
+            "pages": {**report.pages.__dict__, "failed": [{"url": p, "error": e} for p, e in report.pages.failed],
+                      "near_duplicates": [{"doc_id": d, "copy_of": o} for d, o in report.pages.near_duplicates]},
+        })
+    else:
+        for _, message in [*report.broken, *report.pages.failed]:
+            err.print(Text(f"skipped: {one_line(message)}", style="yellow"))
+        out.print(Text(report.summary()))
+    if report.broken:
+        raise typer.Exit(1)
+
+
+@app.command("watch")
+def watch_cmd(
+    folders: Annotated[list[Path], typer.Argument(help="Folders of .txt, .md, .html articles to keep in the store.")],
+) -> None:
+    """Keep the store in step with folders (new, changed and deleted files) until Ctrl+C.
+
+    New and changed files are ingested once they have stopped changing (a file being
+    written is not ingested half); the passages of deleted files are removed. Catches up
+    first with what changed while nobody watched."""
+    from qa.assistant import Assistant
+
+    assistant = Assistant(settings=_settings())
+    watcher = _watcher(assistant, folders)
+    _print_watch(watcher.catch_up())
+    err.print(Text(f"watching {', '.join(str(f) for f in watcher.folders)}; Ctrl+C stops", style="dim"))
+    watcher.run(_print_watch)
+
+
+def _watcher(assistant, folders: list[Path]):
+    from qa.articles.watch import FolderWatcher
+
+    return FolderWatcher(folders, store=assistant.store, ingest_files=lambda files: assistant.ingest_items(files))
+
+
+def _print_watch(event) -> None:
+    import time
+
+    stamp = time.strftime("%H:%M:%S")
+    for path in event.removed:
+        out.print(Text(visible(f"{stamp} removed {path}")))
+    if event.ingested is not None:
+        for _, message in event.ingested.failed:
+            err.print(Text(f"{stamp} skipped: {one_line(message)}", style="yellow"))
+        if event.ingested.added or event.ingested.updated:
+            out.print(Text(f"{stamp} {event.ingested.summary()}"))
+
+
+@app.command("mcp")
+def mcp_cmd() -> None:
+    """Serve the assistant to MCP clients over stdio (tools: ask, search, ingest_url).
+
+    Configure your MCP client to run `qa mcp` (see the README). `ingest_url` refuses
+    loopback and private addresses unless QA_ALLOW_PRIVATE_URLS=1.
+    """
+    from qa.mcp_server import serve
+
+    serve(_settings())
 
 
 @app.command("stop")

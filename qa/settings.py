@@ -124,6 +124,11 @@ class Settings(BaseSettings):
         description="How long the embedded model server stays up after its last request, for the "
         "next `qa` process to use (`5m`, `90s`, `1h`; `0`: stop with the process; `-1`: until `qa stop`).",
     )
+    allow_private_urls: bool = Field(
+        default=False,
+        description="Let `qa mcp`'s `ingest_url` fetch pages on loopback and private network addresses "
+        "(refused by default: a client could reach this machine's local services). The CLI always may.",
+    )
     server_start_timeout: float = Field(
         default=180.0, gt=0, description="Seconds to wait for the embedded server to start."
     )
@@ -192,6 +197,11 @@ class Settings(BaseSettings):
     def store_location(self) -> str:
         """Where the passages are kept, for display."""
         return f"chroma server http://{self.chroma_host}:{self.chroma_port}" if self.chroma_host else str(self.chroma_dir)
+
+    @property
+    def feeds_file(self) -> Path:
+        """The feeds `qa feed add` follows."""
+        return self.data_dir / "feeds.json"
 
     @property
     def log_dir(self) -> Path:

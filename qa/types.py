@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from pydantic import BaseModel, ConfigDict, Field
+
+
+def _origin(source: str | None, url: str | None, path: str, doc_id: str) -> str:
+    """The outlet; else the web site's name, the file's name or the document id."""
+    if source:
+        return source
+    if url:
+        return urlsplit(url).hostname or url
+    return path.rsplit("/", 1)[-1] if path else doc_id
 
 
 class _Frozen(BaseModel):
@@ -18,10 +29,11 @@ class Copy(_Frozen):
     title: str = ""
     path: str = ""
     date: str | None = None
+    url: str | None = None
 
     @property
     def origin(self) -> str:
-        return self.source or (self.path.rsplit("/", 1)[-1] if self.path else self.doc_id)
+        return _origin(self.source, self.url, self.path, self.doc_id)
 
 
 class Passage(_Frozen):
@@ -35,7 +47,8 @@ class Passage(_Frozen):
     score: float = Field(default=0.0, description="Cosine similarity to the query.")
     span: tuple[int, int] = Field(description="Character offsets of the passage in its file.")
     path: str = ""
-    date: str | None = None
+    date: str | None = Field(default=None, description="The article's publication date (ISO), when known.")
+    url: str | None = Field(default=None, description="The article's web address, when it came from the web.")
     group: str = Field(default="", description="Duplicate group: the doc id of the story's first stored copy.")
     also_in: list[Copy] = Field(
         default_factory=list, description="Other articles that carry the same passage (syndicated copies)."
@@ -44,7 +57,7 @@ class Passage(_Frozen):
     @property
     def origin(self) -> str:
         """The outlet, or the file name when the article names none."""
-        return self.source or (self.path.rsplit("/", 1)[-1] if self.path else self.doc_id)
+        return _origin(self.source, self.url, self.path, self.doc_id)
 
     @property
     def label(self) -> str:
@@ -96,6 +109,8 @@ class Answer(_Frozen):
                     "n": c.n,
                     "doc_id": c.passage.doc_id,
                     "source": c.passage.source,
+                    "date": c.passage.date,
+                    "url": c.passage.url,
                     "title": c.passage.title,
                     "text": c.passage.text,
                     "quote": c.quote,
@@ -115,6 +130,7 @@ class Answer(_Frozen):
                     "span": list(p.span),
                     "path": p.path,
                     "date": p.date,
+                    "url": p.url,
                     "also_in": [_copy_json(x) for x in p.also_in],
                 }
                 for i, p in enumerate(self.passages, start=1)
@@ -124,7 +140,8 @@ class Answer(_Frozen):
 
 
 def _copy_json(copy: Copy) -> dict:
-    return {"doc_id": copy.doc_id, "source": copy.source, "title": copy.title, "path": copy.path}
+    return {"doc_id": copy.doc_id, "source": copy.source, "title": copy.title, "path": copy.path,
+            "date": copy.date, "url": copy.url}
 
 
 class Sources(_Frozen):

@@ -143,3 +143,14 @@ def test_a_long_key_value_line_is_text_not_a_header(tmp_path: Path):
     )
     assert "Cade Cunningham" in load_article(snippet).text
 
+
+
+def test_a_dateline_names_the_agency_and_a_date_without_a_year_stays_unknown():
+    wire = clean_text("Syria retakes town\n\nBEIRUT, Nov. 3 (AP) — Syrian troops retook the town on Friday, "
+                      "state media said.\n\nResidents began to return on Saturday.\n")
+    assert (wire.source, wire.date) == ("AP", None)  # no year in the dateline: never guessed
+    dated = clean_text("Syria retakes town\n\nLONDON, Nov. 3, 2017 (Reuters) - Troops retook the town on Friday.\n\n"
+                       "Residents began to return on Saturday.\n")
+    assert (dated.source, dated.date) == ("Reuters", "2017-11-03")
+    plain = clean_text("Syria retakes town\n\nThe U.S. (and its allies) - said the town was retaken on Friday.\n")
+    assert plain.source is None

@@ -534,3 +534,55 @@ def test_a_waiting_question_can_be_cancelled_and_is_not_asked_later(settings, st
             assert llm.calls == []  # never asked
 
     run(scenario)
+
+
+def test_a_filter_set_in_the_chat_shows_in_the_status_line_and_limits_the_sources(make_app):
+    app = make_app(FakeLLM("Qaim is about 320 kilometers west of Baghdad [1]."))
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            app.question_input.value = "/filter source=nobody-such"
+            await pilot.press("enter")
+            await until(pilot, lambda: any("no article from an outlet named" in n.message for n in app._notifications))
+            assert app.filters is None and app.question_input.value  # kept to be corrected
+            app.question_input.value = "/filter source=dw since=2017-11"
+            await pilot.press("enter")
+            await until(pilot, lambda: app.filters is not None)
+            assert app.status.filter == "filter: from DW, since 2017-11-01" and app.question_input.value == ""
+            view = await ask(app, pilot, QUESTION)
+            assert view.answer is not None
+            assert {c.passage.origin for c in app.query(SourceCard)} == {"DW"}
+            app.question_input.value = "/filter off"
+            await pilot.press("enter")
+            await until(pilot, lambda: app.filters is None and app.status.filter == "")
+            titles = {c.title for c in app.get_system_commands(app.screen)}
+            assert {"Refresh feeds", "Filter by outlet or date"} <= titles
+
+    run(scenario)
+
+
+def test_refresh_feeds_from_the_palette_ingests_and_reports(make_app, httpserver, settings):
+    from qa.articles.feeds import FeedList
+    from tests.test_news_in import BRIDGE, article_html, rss
+
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/bridge.html").respond_with_data(
+        article_html("Elmsford bridge reopens", BRIDGE, published="2017-11-06"), content_type="text/html")
+    httpserver.expect_request("/flood.html").respond_with_data("gone", status=404)
+    httpserver.expect_request("/feed.xml").respond_with_data(rss(base), content_type="application/rss+xml")
+    FeedList(settings.feeds_file).add(f"{base}/feed.xml")
+    app = make_app(FakeLLM())
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            before = len(app.assistant.store.documents())
+            app.refresh_feeds()
+            await until(pilot, lambda: any(n.title == "Skipped" for n in app._notifications))
+            messages = {n.title: n.message for n in app._notifications}
+            assert "1 of 1 feeds read" in messages["Feeds refreshed"], messages
+            assert "404" in messages["Skipped"], messages  # the broken entry is reported
+            assert len(app.assistant.store.documents()) == before + 1
+
+    run(scenario)

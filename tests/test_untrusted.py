@@ -147,12 +147,12 @@ def test_cli_ingest_json_keeps_markup_in_names_and_errors(cli, tmp_path):
 
 
 def test_cli_ingest_progress_shows_the_file_name_as_written(cli, tmp_path, monkeypatch):
-    import qa.articles.ingest
+    import qa.assistant
 
     folder = tmp_path / "articles"
     write_article(folder)
     (folder / BAD_FILE_NAME).write_bytes(b"\x00\x00binary")
-    real_ingest = qa.articles.ingest.ingest
+    real_ingest = qa.assistant.ingest
 
     def slow_ingest(paths, *, progress, **kwargs):
         def slowly(done, total, path):
@@ -162,7 +162,7 @@ def test_cli_ingest_progress_shows_the_file_name_as_written(cli, tmp_path, monke
 
         return real_ingest(paths, progress=slowly, **kwargs)
 
-    monkeypatch.setattr(qa.articles.ingest, "ingest", slow_ingest)
+    monkeypatch.setattr(qa.assistant, "ingest", slow_ingest)
     result = cli("ingest", str(folder), terminal=True)
     assert result.code == 1
     assert f"Ingesting {BAD_FILE_NAME}" in result.stderr
@@ -180,7 +180,7 @@ def test_cli_a_missing_path_that_looks_like_markup_is_named_as_written(cli, tmp_
 def test_cli_status_shows_titles_as_written(cli, tmp_path):
     write_article(tmp_path / "articles")
     assert cli("ingest", str(tmp_path / "articles")).code == 0
-    result = cli("status")
+    result = cli("status", "--documents")
     assert result.code == 0 and f"— {TITLE} (1 passages)" in result.stdout
     assert_clean(result)
     titles = json.loads(cli("status", "--json").stdout)["titles"]
@@ -672,7 +672,7 @@ def test_cli_escape_sequences_in_articles_names_and_errors_are_shown_not_sent(cl
     (folder / "bad \x1b]0;x\x07.txt").write_bytes(b"\x00binary")
     ingested = cli("ingest", str(folder))
     assert ingested.code == 1 and "skipped: " in ingested.stderr and "bad ␛]0;x␇.txt: binary file" in ingested.stderr
-    status = cli("status")
+    status = cli("status", "--documents")
     assert "Testville ␛]0;pwned␛\\ council" in status.stdout
     asked = cli("ask", ESC_QUESTION, llm=FakeLLM(ESC_REPLY))
     assert asked.code == 0, asked.output

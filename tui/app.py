@@ -21,9 +21,10 @@ from textual.widgets import Footer, Header, Input, ProgressBar
 from textual.worker import Worker, get_current_worker
 
 from qa import Answer, Assistant, Delta, QAError, Retrying, Settings, Sources
+from qa.search.filters import Filters
+from qa.text import visible
 from tui.conversations import ConversationStore
 from tui.export import export_path, to_markdown
-from qa.text import visible
 from tui.widgets.answer import AnswerView, QuestionView
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.sources import SourcesPanel
@@ -96,6 +97,7 @@ class ChatApp(App[None]):
         self.running: AnswerView | None = None  # the answer being written
         self.waiting: tuple[str, AnswerView] | None = None  # asked before the articles were ready
         self.selected: AnswerView | None = None  # the answer whose sources are shown
+        self.filters: Filters | None = None  # outlets and dates searched (/filter)
         self._ingesting = threading.Lock()
 
     # --- layout ------------------------------------------------------------------
@@ -200,8 +202,8 @@ class ChatApp(App[None]):
     def _ingest_in_worker(self, label: str, *, first_run: bool = False) -> None:
         bar = self.ingest_bar
 
-        def progress(done: int, total: int, path: Path | None) -> None:
-            name = f" ({path.name})" if path else ""
+        def progress(done: int, total: int, item: str | None) -> None:
+            name = f" ({item})" if item else ""
             self._ui(bar.update, total=total, progress=done)
             self._ui(setattr, self.status, "activity", f"{label}: {done}/{total}{name}")
 
@@ -231,6 +233,10 @@ class ChatApp(App[None]):
         if not question:
             self.notify("Type a question about the articles first.", severity="warning")
             return
+        if question.split(maxsplit=1)[0] == "/filter":
+            if self.set_filter(question.removeprefix("/filter")):
+                event.input.value = ""
+            return
         if self.running is not None:
             self.notify("An answer is still being written: Esc cancels it.", severity="warning")
             return
@@ -246,6 +252,40 @@ class ChatApp(App[None]):
             return
         self.status.activity = "Searching…"
         self.answer(question, view)
+
+    def set_filter(self, args: str) -> bool:
+        """`/filter source=NAME since=DATE until=DATE` limits the articles searched (a
+        source may repeat); `/filter` alone or `/filter off` clears it. False when the
+        filter is refused (the reason is notified)."""
+        import shlex
+
+        try:
+            words = shlex.split(args)
+        except ValueError as exc:
+            self.notify(f"cannot read the filter: {exc}", severity="error")
+            return False
+        if not words or words == ["off"]:
+            self.filters, self.status.filter = None, ""
+            self.notify("Filter cleared: every article is searched.")
+            return True
+        given: dict[str, list[str]] = {"source": [], "since": [], "until": []}
+        for word in words:
+            key, sep, value = word.partition("=")
+            if not sep or key not in given or not value:
+                self.notify(f"not a filter: {word!r}; use source=NAME, since=YYYY-MM-DD, until=YYYY-MM-DD or off",
+                            severity="error")
+                return False
+            given[key].append(value)
+        try:
+            filters = self.assistant.filters(sources=given["source"] or None,
+                                             since=given["since"][-1] if given["since"] else None,
+                                             until=given["until"][-1] if given["until"] else None)
+        except QAError as exc:
+            self.notify(str(exc), title="Filter not set", severity="error", timeout=10)
+            return False
+        self.filters = filters
+        self.status.filter = f"filter: {filters.describe()}"
+        return True
 
     def _ask_waiting(self) -> None:
         if self.waiting is None:
@@ -263,7 +303,7 @@ class ChatApp(App[None]):
     @work(thread=True, exclusive=True, group="answer", exit_on_error=False)
     def answer(self, question: str, view: AnswerView) -> None:
         worker = get_current_worker()
-        events = self.assistant.stream(question)
+        events = self.assistant.stream(question, filters=self.filters)
         try:
             for event in events:
                 if isinstance(event, Answer):  # even when cancelled: it is in the history now
@@ -472,6 +512,38 @@ class ChatApp(App[None]):
         finally:
             self._ingesting.release()
 
+    def action_filter(self) -> None:
+        """Start a `/filter` command in the question box."""
+        self.question_input.value = "/filter "
+        self.question_input.cursor_position = len(self.question_input.value)
+        self.question_input.focus()
+
+    @work(thread=True, group="ingest", exclusive=True, exit_on_error=False)
+    def refresh_feeds(self) -> None:
+        if not self._ingesting.acquire(blocking=False):
+            self._ui(self.notify, "An ingest is already running.", severity="warning")
+            return
+        bar = self.ingest_bar
+
+        def progress(done: int, total: int, item: str | None) -> None:
+            self._ui(bar.update, total=total, progress=done)
+            self._ui(setattr, self.status, "activity", f"Refreshing the feeds: {done}/{total}")
+
+        self._ui(setattr, bar, "display", True)
+        self._ui(setattr, self.status, "activity", "Reading the feeds…")
+        try:
+            report = self.assistant.refresh_feeds(progress)
+            self._ui(self.notify, report.summary(), title="Feeds refreshed", timeout=8)
+            for _, message in [*report.broken, *report.pages.failed]:
+                self._ui(self.notify, message, title="Skipped", severity="warning", timeout=10)
+            self._ui(self._show_corpus)
+        except QAError as exc:
+            self._ui(self.notify, str(exc), title="Feed refresh failed", severity="error", timeout=15)
+        finally:
+            self._ui(setattr, bar, "display", False)
+            self._ui(self._idle)
+            self._ingesting.release()
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("New conversation", "Start a conversation with no history", self.action_new_conversation)
@@ -480,6 +552,11 @@ class ChatApp(App[None]):
                             self.action_export)
         yield SystemCommand("Copy answer", "Copy the selected answer with its sources", self.action_copy_answer)
         yield SystemCommand("Re-ingest articles", "Read the stored articles' files again", self.reingest)
+        yield SystemCommand("Refresh feeds", "Read the followed feeds (qa feed add) and ingest new articles",
+                            self.refresh_feeds)
+        yield SystemCommand("Filter by outlet or date",
+                            "Type /filter source=NAME since=YYYY-MM-DD until=YYYY-MM-DD (or /filter off)",
+                            self.action_filter)
         yield SystemCommand("Toggle sources", "Show or hide the sources panel", self.action_toggle_sources)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -7,10 +7,11 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from qa import Answer
-from tui.conversations import Turn
 from qa.text import visible
+from tui.conversations import Turn
 
 CANCELLED = "*(cancelled: the answer was stopped here)*"
 
@@ -39,6 +40,8 @@ def _answer(answer: Answer) -> list[str]:
             p = c.passage
             where = ", ".join(x for x in (p.origin, p.date) if x)
             lines.append(f"- [{c.n}] {_md_escape(p.title)} ({_md_escape(where)})")
+            if p.url:  # an autolink; the address as fetched, with what could end it escaped
+                lines.append("  - <" + quote(p.url, safe=":/?#[]@!$&'()*+,;=%~") + ">")
             if p.also_in:
                 lines.append(f"  - also in: {_md_escape('; '.join(x.origin for x in p.also_in))}")
             lines.append(f"  > {_md_escape(c.quote)}")

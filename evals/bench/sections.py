@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,6 +25,7 @@ from qa.articles.chunking import chunk_article
 from qa.articles.ingest import ingest, seeds_dir
 from qa.articles.loaders import find_files, load_article
 from qa.index.store import Store
+from qa.search.filters import Filters, make_filters
 from qa.search.retrieve import retrieve
 from qa.settings import Settings
 
@@ -100,18 +102,20 @@ def bench_ingest(embedder, workdir: Path, runs: int, settings: Settings, say: Sa
 # --- retrieval -------------------------------------------------------------------------
 
 
-def _latencies(queries: Sequence[str], store: Store, embedder, settings: Settings) -> dict:
+def _latencies(queries: Sequence[str], store: Store, embedder, settings: Settings, filters: Filters | None = None) -> dict:
     """Per query: retrieve() end to end, and its parts measured alone."""
     lexical = store.lexical_index()
+    where = filters.where() if filters else None
     total, encode, dense, bm25 = [], [], [], []
     for q in queries:
         t, _ = timed(lambda: retrieve(q, store=store, embedder=embedder, k=settings.top_k,
-                                      min_score=settings.min_score))
+                                      min_score=settings.min_score, filters=filters))
         total.append(t * 1000)
         t, vec = timed(lambda: embedder.encode([q])[0])
         encode.append(t * 1000)
-        dense.append(timed(lambda: store.query(vec, 20))[0] * 1000)
-        bm25.append(timed(lambda: lexical.search(q, 20))[0] * 1000)
+        dense.append(timed(lambda: store.query(vec, 20, where=where))[0] * 1000)
+        mask = lexical.mask(filters.sources, filters.since_n, filters.until_n) if filters else None
+        bm25.append(timed(lambda: lexical.search(q, 20, mask=mask))[0] * 1000)
     return {
         "retrieve_ms": summary(total, 2),
         "parts_ms": {"encode": summary(encode, 2), "dense": summary(dense, 2), "bm25": summary(bm25, 2)},
@@ -138,8 +142,11 @@ def bench_retrieval(embedder, workdir: Path, questions: Sequence[str], n_passage
     started = time.perf_counter()
     for d, lo in enumerate(range(0, n_passages, per_doc)):
         hi = min(lo + per_doc, n_passages)
+        # ten outlets and dates over ten years, for the filtered queries
+        day = date(2015, 1, 1) + timedelta(days=(d * 37) % 3650)
         metas = [{"doc_id": f"gen-{d:05d}", "content_hash": f"h{d:05d}", "path": "", "title": f"Generated {d}",
-                  "source": "", "date": "", "chunk": i - lo, "n_chunks": hi - lo, "start": 0, "end": 0,
+                  "source": f"Outlet {d % 10}", "date": day.isoformat(), "date_n": int(day.strftime("%Y%m%d")),
+                  "chunk": i - lo, "n_chunks": hi - lo, "start": 0, "end": 0,
                   "dup_group": f"gen-{d:05d}"} for i in range(lo, hi)]
         store.put_document(f"gen-{d:05d}", f"h{d:05d}", texts[lo:hi], composed[lo:hi], metas)
         if d % 10 == 9:
@@ -153,6 +160,19 @@ def bench_retrieval(embedder, workdir: Path, questions: Sequence[str], n_passage
         "passages": store.count(),
         "build_s": {"chroma": round(chroma_s, 1), "bm25": round(bm25_s, 1), "total": round(chroma_s + bm25_s, 1)},
         **_latencies(questions, store, embedder, settings),
+    }
+    # the same questions limited to one outlet of ten and one year of ten: the filter is
+    # pushed down to both searches, so it should cost what an unfiltered query does
+    middle = (n_passages // per_doc) // 2  # a document that exists whatever the corpus size
+    year = str((date(2015, 1, 1) + timedelta(days=(middle * 37) % 3650)).year)
+    narrow = make_filters([f"Outlet {middle % 10}"], year, year, store.sources())
+    say(f"filtered retrieval on {n_passages:,} passages ({narrow.describe()})")
+    filtered = _latencies(questions, store, embedder, settings, narrow)
+    result["large"]["filtered"] = {
+        "filter": narrow.describe(),
+        "passages_matching": len(store.collection.get(where=narrow.where(), include=[])["ids"]),
+        **filtered,
+        "ratio_to_unfiltered": round(filtered["retrieve_ms"]["median"] / result["large"]["retrieve_ms"]["median"], 2),
     }
     store.drop()
     shutil.rmtree(workdir / "scale-chroma", ignore_errors=True)

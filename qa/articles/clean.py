@@ -128,8 +128,15 @@ def _is_dateline(line: str) -> bool:
     return _words(line) <= 5 and parse_date(line) is not None
 
 
+# A wire story's dateline names its agency: "BEIRUT, Nov. 3 (AP) —", "LONDON (Reuters) -".
+_DATELINE_OUTLET = re.compile(
+    r"^[A-Z][A-Z .'’-]{1,40}(?:,[^()\n]{1,30})?\s*\((?P<name>[A-Z][\w&.'’ -]{0,30}?)\)\s*[-—–]"
+)
+
+
 def find_outlet(lines: list[str]) -> str | None:
-    """The outlet named by a copyright line, a site footer or a site banner."""
+    """The outlet named by a copyright line, a site footer or a site banner, else the
+    agency named by a dateline."""
     for pattern in _OUTLET_PATTERNS:
         for line in lines:
             m = pattern.search(line)
@@ -137,6 +144,9 @@ def find_outlet(lines: list[str]) -> str | None:
                 name = m["name"].strip(" .,-|")
                 if name and _has_words(name):
                     return name
+    for line in lines[:15]:
+        if (m := _DATELINE_OUTLET.match(line)) and _has_words(m["name"]):
+            return m["name"].strip()
     return None
 
 

@@ -8,13 +8,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
 from qa.articles.chunking import chunk_article
 from qa.articles.dedup import Signature, SignatureIndex
-from qa.articles.loaders import find_files, load_article
-from qa.errors import IngestError
+from qa.articles.loaders import Article, find_files, load_article, load_page
+from qa.dates import date_number
+from qa.errors import IngestError, InputError
 from qa.index.store import NewDocument, Store
 from qa.models.embed import Embedder
 
@@ -22,8 +24,40 @@ _QA_DIR = Path(__file__).resolve().parents[1]
 _REPO_SEEDS = _QA_DIR.parent / "seeds"
 _BUNDLED_SEEDS = _QA_DIR / "_bundled" / "seeds"
 
-# (files done, files total, current file)
-IngestProgress = Callable[[int, int, Path | None], None]
+# (articles done, articles total, the current file's name or page's address)
+IngestProgress = Callable[[int, int, str | None], None]
+
+
+@dataclass(frozen=True)
+class WebPage:
+    """A page to fetch and ingest, with what a feed entry says of it (used when the page
+    itself does not say it)."""
+
+    url: str
+    title: str | None = None
+    date: str | None = None
+    outlet: str | None = None
+
+
+Item = Path | WebPage
+
+
+def split_arguments(args: Sequence[str | Path]) -> list[Item]:
+    """Files, folders and web addresses as given on a command line, in order. An address
+    with another scheme than http(s) is an InputError (`Path("https://x")` would drop a
+    slash and report "no such file")."""
+    from qa.articles.web import is_url
+
+    items: list[Item] = []
+    for arg in args:
+        text = str(arg)
+        if isinstance(arg, str) and is_url(text):
+            if not text.lower().startswith(("http://", "https://")):
+                raise InputError(f"{text}: only http:// and https:// links can be fetched (or give a file's path)")
+            items.append(WebPage(text))
+        else:
+            items.append(Path(arg))
+    return items
 
 
 def seeds_dir() -> Path:
@@ -55,15 +89,23 @@ def _slug(stem: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._") or "doc"
 
 
-def _doc_id(path: Path, owners: dict[str, str]) -> str:
-    """The id of the file at `path`: its name, or when another file holds that id, its name
-    and a hash of its path. Never an id that `owners` gives to another file: two files under
-    one id would replace each other (6 hex digits of the hash collided for 2 of 100 files
-    named alike in a 10,000-file test, and one article was lost)."""
-    slug, digest = _slug(path.stem), hashlib.sha1(str(path).encode()).hexdigest()
+def _doc_id(key: str | Path, owners: dict[str, str]) -> str:
+    """The id of the file at the path `key` (or the page at the address `key`): its name,
+    or when another file holds that id, its name and a hash of its path. Never an id that
+    `owners` gives to another file: two files under one id would replace each other (6 hex
+    digits of the hash collided for 2 of 100 files named alike in a 10,000-file test, and
+    one article was lost)."""
+    key = str(key)
+    if "://" in key:  # a page: its site and the last part of its path
+        parts = urlsplit(key)
+        name = f"{(parts.hostname or '').removeprefix('www.')}-{parts.path.rstrip('/').rsplit('/', 1)[-1]}"
+        name = name.rsplit(".", 1)[0] if name.endswith((".html", ".htm", ".php")) else name
+    else:
+        name = Path(key).stem
+    slug, digest = _slug(name), hashlib.sha1(key.encode()).hexdigest()
     candidates = itertools.chain((slug, f"{slug}-{digest[:6]}", f"{slug}-{digest[:12]}"),
                                  (f"{slug}-{digest[:12]}-{n}" for n in itertools.count(2)))
-    return next(c for c in candidates if owners.get(c, str(path)) == str(path))
+    return next(c for c in candidates if owners.get(c, key) == key)
 
 
 # Passages are embedded in batches across documents: small articles embedded one by one
@@ -103,26 +145,44 @@ def _write(pending: list[_Pending], store: Store, embedder: Embedder, report: In
 
 
 def ingest(
-    paths: Sequence[Path],
+    paths: Sequence[Path | WebPage],
     *,
     store: Store,
     embedder: Embedder,
     chunk_size: int = 64,
     chunk_overlap: int = 0,
     progress: IngestProgress | None = None,
+    allow_private: bool = True,
+    skip_known_urls: bool = False,
 ) -> IngestReport:
-    """Add new files, replace changed ones, skip unchanged ones. Never raises for one bad file.
+    """Add new files and pages, replace changed ones, skip unchanged ones. Never raises for
+    one bad file or page. A page's address is its identity: ingesting it again updates it.
+    `skip_known_urls`: pages already stored are not fetched again (feed entries).
+    `allow_private`: pages on loopback or private addresses may be fetched.
 
     Raises StoreError at once when another ingest is writing to the same store."""
     problems: list[tuple[str, str]] = []  # unreadable folders, folders without articles
-    files = find_files(list(paths), problems)
+    pages = [p for p in paths if isinstance(p, WebPage)]
+    files = find_files([p for p in paths if not isinstance(p, WebPage)], problems) if len(pages) < len(paths) else []
     with store.writer():
-        report = _ingest(files, store, embedder, chunk_size, chunk_overlap, progress)
+        report = _ingest([*files, *pages], store, embedder, chunk_size, chunk_overlap, progress,
+                         allow_private, skip_known_urls)
     report.failed[:0] = problems
     return report
 
 
-def _ingest(files, store, embedder, chunk_size, chunk_overlap, progress) -> IngestReport:
+def _load(item: Item, allow_private: bool) -> Article:
+    if isinstance(item, Path):
+        return load_article(item)
+    from qa.articles.web import fetch
+
+    page = fetch(item.url, allow_private=allow_private)
+    return load_page(page.text, page.final_url, title=item.title, date=item.date, outlet=item.outlet)
+
+
+def _ingest(items: list[Item], store, embedder, chunk_size, chunk_overlap, progress, allow_private,
+            skip_known_urls) -> IngestReport:
+    files = items
     report = IngestReport(files=len(files))
     report.repaired = store.repair()  # what a killed ingest left behind
     stored = store.documents()
@@ -135,21 +195,26 @@ def _ingest(files, store, embedder, chunk_size, chunk_overlap, progress) -> Inge
             signatures.add(d.doc_id, sig)
     groups = {d.doc_id: d.dup_group for d in stored.values()}
     pending: list[_Pending] = []
-    for done, path in enumerate(files):
+    for done, item in enumerate(files):
+        # a page's identity is the address asked for (a feed's link), a file's its path
+        key = item.url if isinstance(item, WebPage) else str(item)
         if progress:
-            progress(done, len(files), path)
+            progress(done, len(files), key if isinstance(item, WebPage) else item.name)
+        if skip_known_urls and isinstance(item, WebPage) and key in paths_by_id.values():
+            report.skipped += 1
+            continue
         try:
-            article = load_article(path)
+            article = _load(item, allow_private)
         except IngestError as exc:
-            report.failed.append((str(path), str(exc)))
+            report.failed.append((key, str(exc)))
             continue
         except Exception as exc:  # a parser choking on one odd file must not stop the others
-            report.failed.append((str(path), f"{path}: could not be read as an article ({type(exc).__name__}: {exc})"))
+            report.failed.append((key, f"{key}: could not be read as an article ({type(exc).__name__}: {exc})"))
             continue
         if article.content_hash in known_hashes:
             report.skipped += 1
             continue
-        doc_id = _doc_id(path, paths_by_id)
+        doc_id = _doc_id(key, paths_by_id)
         signature = Signature.of(article.text)
         twin = signatures.duplicate_of(signature, exclude=doc_id)
         group = groups.get(twin, twin) if twin else doc_id
@@ -160,10 +225,12 @@ def _ingest(files, store, embedder, chunk_size, chunk_overlap, progress) -> Inge
             {
                 "doc_id": doc_id,
                 "content_hash": article.content_hash,
-                "path": str(path),
+                "path": key,
+                "url": article.url or "",
                 "title": article.title,
                 "source": article.source or "",
                 "date": article.date or "",
+                **({"date_n": date_n} if (date_n := date_number(article.date)) else {}),
                 "chunk": c.index,
                 "n_chunks": len(chunks),
                 "start": c.start,
@@ -176,7 +243,7 @@ def _ingest(files, store, embedder, chunk_size, chunk_overlap, progress) -> Inge
         pending.append(_Pending(doc_id, article.content_hash, [c.text for c in chunks], metadatas,
                                 replaces=doc_id in stored))
         known_hashes.add(article.content_hash)
-        paths_by_id[doc_id] = str(path)
+        paths_by_id[doc_id] = key
         signatures.add(doc_id, signature)
         groups[doc_id] = group
         if sum(len(p.texts) for p in pending) >= EMBED_BATCH:

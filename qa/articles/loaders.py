@@ -21,12 +21,13 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 class Article:
     """A cleaned article: body paragraphs with their spans in the file, and metadata."""
 
-    path: Path
+    path: Path | None  # None for a web page
     title: str
     source: str | None
     date: str | None
     paragraphs: tuple[Paragraph, ...]
     content_hash: str
+    url: str | None = None  # a web page's address (its canonical one when the page names it)
 
     @property
     def text(self) -> str:
@@ -143,6 +144,60 @@ def _html_to_text(raw: str, path: Path) -> tuple[str, dict[str, str]]:
         raise IngestError(f"{path}: no article text found in the HTML")
     meta = {k: v for k, v in {"title": doc.title, "source": doc.sitename, "date": doc.date}.items() if v}
     return doc.text, meta
+
+
+# A page with less text than this after cleaning is not an article: a login wall, a
+# cookie notice, an index of links. (A news brief of two sentences has more.)
+MIN_PAGE_WORDS = 25
+
+
+def load_page(html: str, url: str, *, title: str | None = None, date: str | None = None,
+              outlet: str | None = None) -> Article:
+    """Read a fetched web page into an Article: the text, title, outlet (site name), date
+    and canonical address that trafilatura finds in the HTML. `title`, `date` and `outlet`
+    (from a feed entry) fill what the page does not say; a date is never guessed: with
+    none in the page, the entry or a dateline, it stays unknown."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False,
+        # the publication date, read from the page's markup and address only, not from
+        # any date that appears in its text
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if doc is None or not (doc.text or "").strip():
+        raise IngestError(f"{url}: no article text found in the page (a login wall, a video or an index page?)")
+    cleaned = clean_text(doc.text, title=doc.title or title, source=doc.sitename or outlet)
+    words = sum(len(p.text.split()) for p in cleaned.paragraphs)
+    if words < MIN_PAGE_WORDS:
+        raise IngestError(f"{url}: only {words} words of text in the page: not an article "
+                          "(a login wall, a cookie notice or an index page?)")
+    found = (parse_date(doc.date) if doc.date else None) or (parse_date(date) if date else None) or cleaned.date
+    text = "\n\n".join(p.text for p in cleaned.paragraphs)
+    return Article(
+        path=None,
+        title=cleaned.title or doc.title or title or url,
+        source=cleaned.source,
+        date=found,
+        paragraphs=tuple(cleaned.paragraphs),
+        # the page's text, not its bytes: ads and timestamps change on every fetch
+        content_hash=hashlib.sha256(f"{cleaned.title}\n{found}\n{text}".encode()).hexdigest(),
+        url=_canonical(doc.url, url),
+    )
+
+
+def _canonical(named: str | None, fetched: str) -> str:
+    """The page's canonical address when it is on the same site as the fetched one (a page
+    cannot claim another site's address), else the fetched one."""
+    from urllib.parse import urlsplit
+
+    def site(u: str) -> str:
+        host = (urlsplit(u).hostname or "").lower()
+        return host.removeprefix("www.")
+
+    if named and named.startswith(("http://", "https://")) and site(named) == site(fetched):
+        return named
+    return fetched
 
 
 def load_article(path: Path) -> Article:

@@ -216,6 +216,6 @@ class AnswerView(Vertical, can_focus=True):
         for c in self.answer.citations:
             p = c.passage
             where = ", ".join(x for x in (p.origin, p.date) if x)
-            lines.append(f"[{c.n}] {p.title} ({where})")
+            lines.append(f"[{c.n}] {p.title} ({where})" + (f" {p.url}" if p.url else ""))
             lines.append(f'    "{c.quote}"')
         return visible("\n".join(lines).rstrip() + "\n")

@@ -24,6 +24,8 @@ def card_text(n: int, passage: Passage, quote: str | None, cited: bool) -> Text:
     text.append(f"[{n}] ", style="bold cyan" if cited else "dim")
     text.append(visible(passage.title or passage.origin), style="bold" if cited else "")
     text.append(f"\n{visible(where)}", style="italic")
+    if passage.url:
+        text.append(f"\n{visible(passage.url)}", style="dim underline")
     if passage.also_in:
         text.append("\nalso in: " + visible("; ".join(x.origin for x in passage.also_in)), style="dim")
     text.append("\n\n")

@@ -1,4 +1,4 @@
-"""The status line: model, what is in the store, the last answer's latency."""
+"""The status line: model, what is in the store, the filter, the last answer's latency."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ class StatusLine(Static):
     corpus: reactive[str] = reactive("")
     activity: reactive[str] = reactive("Starting…")
     latency: reactive[str] = reactive("")
+    filter: reactive[str] = reactive("")  # "filter: from Reuters, since 2017-11-04"
 
     def render(self) -> Text:
-        parts = [p for p in (self.model, self.corpus, self.latency, self.activity) if p]
+        parts = [p for p in (self.model, self.corpus, self.filter, self.latency, self.activity) if p]
         return Text(visible(" · ".join(parts)))  # activity names files being ingested

@@ -1,0 +1,145 @@
+"""Watch folders: ingest new and changed article files as they appear, remove the passages
+of deleted ones (`qa watch`, `qa serve --watch`).
+
+watchfiles reports the changes; what is ours is when a file is ready: a file is ingested
+only once its size and modification time have stayed the same for `settle` seconds, so a
+file caught while it is being written (a copy, a download) is looked at again later, not
+ingested half. A file that fails for another reason is reported once per version.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa.articles.ingest import IngestReport
+from qa.articles.loaders import SUFFIXES, find_files
+from qa.errors import InputError, StoreError
+from qa.index.store import Store
+
+SETTLE_S = 1.0
+
+
+@dataclass
+class WatchEvent:
+    """What one round of the watcher did, for the caller to print."""
+
+    ingested: IngestReport | None = None
+    removed: list[str] = field(default_factory=list)  # paths whose passages were deleted
+
+
+def _is_article(path: str) -> bool:
+    return Path(path).suffix.lower() in SUFFIXES
+
+
+class FolderWatcher:
+    """Keeps the store in step with the article files under some folders."""
+
+    def __init__(
+        self,
+        folders: Sequence[Path],
+        *,
+        store: Store,
+        ingest_files: Callable[[list[Path]], IngestReport],
+        settle: float = SETTLE_S,
+    ) -> None:
+        for folder in folders:
+            if not folder.is_dir():
+                raise InputError(f"{folder}: not a folder (qa watch takes folders)")
+        self.folders = [f.resolve() for f in folders]
+        self.store = store
+        self.ingest_files = ingest_files
+        self.settle = settle
+        self._pending: dict[Path, tuple[int, float]] = {}  # path -> (size, mtime) last seen
+        self._failed: dict[Path, tuple[int, float]] = {}  # versions reported as failed once
+
+    def _under(self, path: str) -> bool:
+        return any(Path(path).is_relative_to(f) for f in self.folders)
+
+    def catch_up(self) -> WatchEvent:
+        """What changed while nobody watched: every file ingested (unchanged ones are
+        skipped), the passages of files deleted under the folders removed."""
+        event = WatchEvent()
+        files = find_files(list(self.folders))
+        event.removed = self._remove([d.path for d in self.store.documents().values()
+                                      if d.path and not d.url and self._under(d.path) and not Path(d.path).exists()])
+        if files:
+            event.ingested = self.ingest_files(files)
+        return event
+
+    def _remove(self, paths: Iterable[str]) -> list[str]:
+        gone = set(paths)
+        if not gone:
+            return []
+        removed = []
+        with self.store.writer():
+            for doc in self.store.documents().values():
+                if doc.path in gone and not doc.url:
+                    self.store.delete_document(doc.doc_id)
+                    removed.append(doc.path)
+        return sorted(removed)
+
+    def changed(self, changes: Iterable[tuple[object, str]]) -> None:
+        """Note the paths watchfiles reported (added, modified or deleted)."""
+        for _change, raw in changes:
+            path = Path(raw)
+            if _is_article(raw) and self._under(raw):
+                self._pending.setdefault(path, (-1, -1.0))
+
+    def ready(self, now: float | None = None) -> WatchEvent:
+        """Ingest the noted files that have settled; remove the deleted ones."""
+        now = time.time() if now is None else now
+        settled: list[Path] = []
+        deleted: list[str] = []
+        for path, seen in list(self._pending.items()):
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                deleted.append(str(path))
+                del self._pending[path]
+                continue
+            except OSError:
+                continue
+            version = (st.st_size, st.st_mtime)
+            if version != seen:  # still changing, or first look: look again later
+                self._pending[path] = version
+                continue
+            if now - st.st_mtime < self.settle:
+                continue
+            del self._pending[path]
+            if self._failed.get(path) != version:
+                settled.append(path)
+        event = WatchEvent()
+        try:
+            event.removed = self._remove(deleted)
+            report = self.ingest_files(sorted(settled)) if settled else None
+        except (StoreError, InputError):  # another ingest holds the store, a file went: next round
+            for path in [*settled, *map(Path, deleted)]:
+                self._pending.setdefault(path, (-1, -1.0))
+            return WatchEvent()
+        if report is not None:
+            for failed_path, _ in report.failed:
+                p = Path(failed_path)
+                try:
+                    st = p.stat()
+                    self._failed[p] = (st.st_size, st.st_mtime)
+                except OSError:
+                    pass
+            event.ingested = report
+        return event
+
+    def run(self, report: Callable[[WatchEvent], None], stop: threading.Event | None = None) -> None:
+        """Watch until `stop` is set (or Ctrl+C), calling `report` after each round that did something."""
+        import watchfiles
+
+        stop = stop or threading.Event()
+        tick = max(50, int(self.settle * 500))
+        for changes in watchfiles.watch(*self.folders, stop_event=stop, rust_timeout=tick, yield_on_timeout=True,
+                                        debounce=tick, step=50, raise_interrupt=True):
+            self.changed(changes)
+            event = self.ready()
+            if event.ingested or event.removed:
+                report(event)

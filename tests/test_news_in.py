@@ -1,0 +1,246 @@
+"""News in from where it lives: web pages, feeds and watched folders, with their outlet,
+date and address carried to the citations. Every page is served by a local HTTP server
+(pytest-httpserver on 127.0.0.1): nothing reaches the internet."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+
+from qa.articles.ingest import WebPage, ingest, split_arguments
+from qa.articles.watch import FolderWatcher
+from qa.errors import InputError
+from tests.fakes import FakeLLM
+from tests.test_untrusted import assert_clean, cli  # noqa: F401  (the in-process CLI fixture)
+
+GAZETTE = "The Valley Gazette"
+
+
+def article_html(title: str, body: list[str], *, published: str | None = "2017-11-03", canonical: str | None = None,
+                 site: str | None = GAZETTE) -> str:
+    meta = [f'<meta property="og:title" content="{title}">']
+    if site:
+        meta.append(f'<meta property="og:site_name" content="{site}">')
+    if published:
+        meta.append(f'<meta property="article:published_time" content="{published}T08:00:00Z">')
+    if canonical:
+        meta.append(f'<link rel="canonical" href="{canonical}">')
+    paragraphs = "\n".join(f"<p>{p}</p>" for p in body)
+    return (f"<html><head><title>{title}</title>{''.join(meta)}</head><body>"
+            f"<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+            f"<article><h1>{title}</h1>{paragraphs}</article>"
+            f"<footer>Copyright {site or 'someone'}</footer></body></html>")
+
+
+FLOOD = [
+    "The river Elm burst its banks on Friday and flooded the valley town of Elmsford, the mayor said.",
+    "About 300 homes were evacuated overnight, and the town hall was turned into a shelter for families.",
+    "Engineers said the water would recede within a week if the rain stopped on Saturday as forecast.",
+]
+BRIDGE = [
+    "The old stone bridge of Elmsford reopened on Monday after the flood waters receded from the town.",
+    "Inspectors found no damage to its arches, the county engineer Maria Lopez told reporters at the site.",
+    "Traffic will be limited to cars until the approach road is repaired later this month, she said.",
+]
+
+
+def rss(base: str, *, extra: str = "") -> str:
+    return f"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>{GAZETTE}</title><link>{base}/</link>
+<item><title>Flood hits Elmsford</title><link>{base}/flood.html</link><pubDate>Fri, 03 Nov 2017 08:00:00 GMT</pubDate></item>
+<item><title>Elmsford bridge reopens</title><link>{base}/bridge.html</link><pubDate>Mon, 06 Nov 2017 09:00:00 GMT</pubDate></item>
+<item><title>An entry without a link</title></item>
+{extra}
+</channel></rss>"""
+
+
+@pytest.fixture
+def site(httpserver):
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/flood.html").respond_with_data(
+        article_html("Flood hits Elmsford", FLOOD, published="2017-11-03"), content_type="text/html")
+    httpserver.expect_request("/bridge.html").respond_with_data(
+        article_html("Elmsford bridge reopens", BRIDGE, published="2017-11-06", canonical=f"{base}/bridge.html"),
+        content_type="text/html")
+    httpserver.expect_request("/feed.xml").respond_with_data(rss(base), content_type="application/rss+xml")
+    httpserver.expect_request("/missing.html").respond_with_data("gone", status=404)
+    httpserver.expect_request("/login.html").respond_with_data(
+        "<html><body><form>Please log in to continue.</form></body></html>", content_type="text/html")
+    httpserver.expect_request("/report.pdf").respond_with_data(b"%PDF-1.4", content_type="application/pdf")
+    httpserver.expect_request("/not-a-feed.xml").respond_with_data("<html><body>hello</body></html>",
+                                                                   content_type="text/html")
+    return base
+
+
+def hits(httpserver, path: str) -> int:
+    return sum(1 for request, _ in httpserver.log if request.path == path)
+
+
+# --- pages --------------------------------------------------------------------------
+
+
+def test_a_page_is_stored_with_its_outlet_date_and_address_and_updated_in_place(site, store, fake_embedder, httpserver):
+    report = ingest([WebPage(f"{site}/flood.html")], store=store, embedder=fake_embedder)
+    assert (report.added, report.failed) == (1, [])
+    (doc,) = store.documents().values()
+    assert (doc.source, doc.date, doc.url) == (GAZETTE, "2017-11-03", f"{site}/flood.html")
+    assert doc.title == "Flood hits Elmsford"
+    again = ingest([WebPage(f"{site}/flood.html")], store=store, embedder=fake_embedder)
+    assert (again.added, again.updated, again.skipped) == (0, 0, 1)
+    httpserver.clear()  # the page changes: the same address updates the same document
+    httpserver.expect_request("/flood.html").respond_with_data(
+        article_html("Flood hits Elmsford", [*FLOOD, "By Sunday 200 families had gone home, the mayor said."]),
+        content_type="text/html")
+    changed = ingest([WebPage(f"{site}/flood.html")], store=store, embedder=fake_embedder)
+    assert (changed.added, changed.updated) == (0, 1)
+    (doc,) = store.documents().values()
+    assert any("200 families" in t for t in store.collection.get(where={"doc_id": doc.doc_id})["documents"])
+
+
+def test_files_and_pages_mix_on_one_command_line(site, cli, tmp_path):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "note.txt").write_text("Council notes\n\nThe council met on Tuesday to plan the flood repairs in Elmsford.\n")
+    result = cli("ingest", str(folder), f"{site}/bridge.html", "--json")
+    assert result.code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["added"], report["failed"]) == (2, [])
+    status = json.loads(cli("status", "--json", "--documents").stdout)
+    urls = {d["url"] for d in status["document_list"]}
+    assert f"{site}/bridge.html" in urls and None in urls
+    assert {"outlet": GAZETTE, "documents": 1, "first": "2017-11-06", "last": "2017-11-06", "undated": 0} \
+        in status["outlets"]
+
+
+@pytest.mark.parametrize(("path", "reason"), [
+    ("/missing.html", "404"),
+    ("/login.html", "not an article"),
+    ("/report.pdf", "not a web page (application/pdf)"),
+])
+def test_a_page_that_is_not_an_article_is_one_line_and_nothing_is_stored(site, cli, path, reason):
+    result = cli("ingest", f"{site}{path}")
+    assert result.code == 1
+    assert reason in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert_clean(result)
+    assert json.loads(cli("status", "--json").stdout)["documents"] == 0
+
+
+@pytest.mark.parametrize("arg", ["file:///etc/passwd", "ftp://example.org/news.txt", "javascript://x"])
+def test_other_schemes_are_refused_before_anything_is_read(arg, cli):
+    result = cli("ingest", arg)
+    assert result.code == 2 and "only http:// and https:// links" in result.stderr
+    assert_clean(result)
+    with pytest.raises(InputError):
+        split_arguments([arg])
+
+
+# --- feeds --------------------------------------------------------------------------
+
+
+def test_feed_add_refresh_then_ask_with_a_date_filter_cites_outlet_date_and_address(site, cli, httpserver):
+    assert cli("feed", "add", f"{site}/feed.xml").code == 0
+    assert "already following" in cli("feed", "add", f"{site}/feed.xml").stdout
+    assert json.loads(cli("feed", "list", "--json").stdout) == [f"{site}/feed.xml"]
+    first = cli("feed", "refresh", "--json")
+    assert first.code == 0, first.output
+    report = json.loads(first.stdout)
+    assert report["pages"]["added"] == 2 and report["entries_without_link"] == 1
+    fetched = hits(httpserver, "/flood.html")
+    second = json.loads(cli("feed", "refresh", "--json").stdout)
+    assert second["pages"]["added"] == 0 and second["pages"]["skipped"] == 2
+    assert hits(httpserver, "/flood.html") == fetched  # stored entries are not fetched again
+
+    llm = FakeLLM("The old stone bridge of Elmsford reopened on Monday [1].")
+    result = cli("ask", "--since", "2017-11-04", "--json", "When did the bridge of Elmsford reopen?", llm=llm)
+    assert result.code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert not answer["refused"], answer
+    (citation,) = answer["citations"]
+    assert (citation["source"], citation["date"], citation["url"]) == (GAZETTE, "2017-11-06", f"{site}/bridge.html")
+    assert all(p["date"] >= "2017-11-04" for p in answer["passages"])  # the flood of the 3rd is filtered out
+    assert cli("feed", "remove", f"{site}/feed.xml").code == 0
+    assert json.loads(cli("feed", "list", "--json").stdout) == []
+
+
+def test_a_broken_feed_or_entry_is_reported_and_the_others_are_read(site, cli, httpserver):
+    base = site
+    httpserver.expect_request("/feed2.xml").respond_with_data(
+        rss(base, extra=f"<item><title>Gone</title><link>{base}/missing.html</link></item>"),
+        content_type="application/rss+xml")
+    cli("feed", "add", f"{base}/not-a-feed.xml", f"{base}/feed2.xml")
+    result = cli("feed", "refresh")
+    assert result.code == 1  # a feed could not be read
+    assert "not an RSS or Atom feed" in result.stderr and "404" in result.stderr
+    assert "1 of 2 feeds read" in result.stdout
+    assert json.loads(cli("status", "--json").stdout)["documents"] == 2
+    assert_clean(result)
+
+
+def test_a_filter_that_matches_nothing_is_one_line(site, cli):
+    cli("ingest", f"{site}/flood.html")
+    result = cli("ask", "--source", "Reuters", "What flooded?", llm=FakeLLM())
+    assert result.code == 2 and f"outlets in the store: {GAZETTE}" in result.stderr
+    result = cli("ask", "--until", "2016", "What flooded?", llm=FakeLLM())
+    assert result.code == 2 and "no article matches the filter (until 2016-12-31)" in result.stderr
+    assert_clean(result)
+
+
+# --- watched folders -----------------------------------------------------------------
+
+
+def test_a_watched_folder_ingests_settled_files_and_forgets_deleted_ones(tmp_path, store, fake_embedder):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    ingested: list[list[str]] = []
+
+    def ingest_files(files):
+        ingested.append([f.name for f in files])
+        return ingest(files, store=store, embedder=fake_embedder)
+
+    watcher = FolderWatcher([folder], store=store, ingest_files=ingest_files, settle=1.0)
+    note = folder / "note.txt"
+    note.write_text("Council notes\n\nThe council met on Tuesday to plan the flood repairs.\n")
+    watcher.changed([(None, str(note))])
+    now = time.time()
+    assert watcher.ready(now).ingested is None  # first look: noted, not ingested
+    assert watcher.ready(now + 0.2).ingested is None  # unchanged but written under a second ago
+    with note.open("a") as f:  # still being written
+        f.write("The repairs will cost 2 million dollars, the treasurer said.\n")
+    assert watcher.ready(now + 5).ingested is None  # changed since the last look: wait again
+    old = now - 10
+    os.utime(note, (old, old))
+    watcher.ready(now + 5)  # sees the new mtime
+    event = watcher.ready(now + 6)
+    assert event.ingested is not None and event.ingested.added == 1
+    assert ingested == [["note.txt"]]
+    assert any("2 million dollars" in t for t in store.collection.get()["documents"])  # the whole file
+    note.unlink()
+    watcher.changed([(None, str(note))])
+    assert watcher.ready().removed == [str(note.resolve())]
+    assert store.documents() == {}
+
+
+def test_watching_catches_up_and_runs_until_stopped(tmp_path, store, fake_embedder):
+    import threading
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Roads\n\nThe road to Elmsford reopened on Monday after repairs.\n")
+    watcher = FolderWatcher([folder], store=store, settle=0.2,
+                            ingest_files=lambda files: ingest(files, store=store, embedder=fake_embedder))
+    assert watcher.catch_up().ingested.added == 1
+    events, stop = [], threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(events.append, stop), daemon=True)
+    thread.start()
+    time.sleep(0.5)
+    (folder / "b.txt").write_text("Schools\n\nSchools in Elmsford reopened on Wednesday after the flood.\n")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(store.documents()) < 2:
+        time.sleep(0.1)
+    stop.set()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert len(store.documents()) == 2 and events
