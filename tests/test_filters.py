@@ -104,3 +104,16 @@ def test_a_store_of_the_previous_schema_gets_its_dates_for_filters(tmp_path, set
     assert (reopened.collection.metadata or {})["schema"] == 2
     dated = reopened.collection.get(where={"date_n": {"$gte": 20170101}}, include=[])
     assert len(dated["ids"]) == 3
+
+
+def test_ask_from_python_takes_outlets_and_dates(news, settings, fake_embedder):
+    from qa import ask
+    from tests.fakes import FakeLLM
+
+    llm = FakeLLM("Aid reached the flooded valley town of Elmsford by boat [1].")
+    answer = ask("How did aid reach Elmsford?", settings=settings, store=news, embedder=fake_embedder, llm=llm,
+                 sources="ap", since="2017-11-04")
+    assert not answer.refused
+    assert [(p.source, p.date) for p in answer.passages] == [("AP", "2017-11-05")]
+    prompt = llm.calls[0][-1]["content"]
+    assert "[1] (AP" in prompt and "\n[2] (" not in prompt  # the model saw that passage only

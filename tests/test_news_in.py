@@ -244,3 +244,43 @@ def test_watching_catches_up_and_runs_until_stopped(tmp_path, store, fake_embedd
     thread.join(10)
     assert not thread.is_alive()
     assert len(store.documents()) == 2 and events
+
+
+def test_pages_are_fetched_several_at_once_and_stored_in_order(store, fake_embedder):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    lock, state = threading.Lock(), {"now": 0, "most": 0}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            with lock:
+                state["now"] += 1
+                state["most"] = max(state["most"], state["now"])
+            time.sleep(0.3)  # a slow site: the fetches overlap or they do not
+            n = self.path.strip("/").split(".")[0]
+            body = article_html(f"Story number {n}", [f"{s} Story {n}." for s in FLOOD]).encode()
+            with lock:
+                state["now"] -= 1
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        seen: list[str | None] = []
+        report = ingest([WebPage(f"{base}/{n}.html") for n in range(8)], store=store, embedder=fake_embedder,
+                        progress=lambda done, total, name: seen.append(name))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (report.added, report.failed) == (8, [])
+    assert state["most"] >= 2  # not one by one
+    assert seen == [f"{base}/{n}.html" for n in range(8)] + [None]  # reported in the order given

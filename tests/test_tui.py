@@ -401,6 +401,25 @@ def test_export_shows_article_markup_as_text():
     assert "\n- not a list" not in md  # the quote stays one line
 
 
+def test_export_gives_each_cited_page_its_address_as_the_only_link():
+    from markdown_it import MarkdownIt
+
+    from qa import Answer, Citation, Passage
+    from tui.conversations import Turn
+    from tui.export import to_markdown
+
+    url = "https://news.example/a?b=1&c=<script>x y"
+    p = Passage(id="a:0", doc_id="a", title="Bridge reopens", span=(0, 1), text="It reopened.", source="Gazette",
+                date="2017-11-06", url=url)
+    answer = Answer(question="q", text="It reopened [1].", refused=False,
+                    citations=[Citation(n=1, passage=p, quote="It reopened.")], passages=[p])
+    md = to_markdown("q", [Turn("q", answer)])
+    html = MarkdownIt("commonmark").render(md)
+    assert "(Gazette, 2017-11-06)" in md
+    assert html.count("<a ") == 1 and 'href="https://news.example/a?b=1&amp;c=%3Cscript%3Ex%20y"' in html
+    assert "<script>" not in html
+
+
 def test_an_answer_that_lands_after_its_turn_was_cancelled_leaves_the_history(make_app):
     app = make_app(FakeLLM(REPLY))
 

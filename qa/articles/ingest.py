@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -180,6 +182,40 @@ def _load(item: Item, allow_private: bool) -> Article:
     return load_page(page.text, page.final_url, title=item.title, date=item.date, outlet=item.outlet)
 
 
+# Pages fetched at once: a feed's pages wait on the network, not on this machine.
+FETCH_AHEAD = 4
+
+
+def _loaded(items: list[Item], allow_private: bool, skip: Callable[[WebPage], bool]
+            ) -> Iterator[tuple[Item, Article | Exception | None]]:
+    """Each item with its article, or the exception that loading it raised, or None for a
+    page `skip` says not to fetch; in order. Files are read one by one as they are asked
+    for; pages are fetched up to FETCH_AHEAD ahead, in threads."""
+    def load(item: Item) -> Article | Exception:
+        try:
+            return _load(item, allow_private)
+        except Exception as exc:  # returned, so that the caller reports it and goes on
+            return exc
+
+    ahead: deque[tuple[Item, Future | None]] = deque()
+    rest = iter(items)
+    with ThreadPoolExecutor(max_workers=FETCH_AHEAD, thread_name_prefix="qa-fetch") as pool:
+        def queue(item: Item) -> None:
+            fetched = isinstance(item, WebPage) and not skip(item)
+            ahead.append((item, pool.submit(load, item) if fetched else None))
+
+        for item in itertools.islice(rest, FETCH_AHEAD):
+            queue(item)
+        while ahead:
+            item, future = ahead.popleft()
+            if (following := next(rest, None)) is not None:
+                queue(following)
+            if future is not None:
+                yield item, future.result()
+            else:
+                yield item, None if isinstance(item, WebPage) else load(item)
+
+
 def _ingest(items: list[Item], store, embedder, chunk_size, chunk_overlap, progress, allow_private,
             skip_known_urls) -> IngestReport:
     files = items
@@ -195,21 +231,21 @@ def _ingest(items: list[Item], store, embedder, chunk_size, chunk_overlap, progr
             signatures.add(d.doc_id, sig)
     groups = {d.doc_id: d.dup_group for d in stored.values()}
     pending: list[_Pending] = []
-    for done, item in enumerate(files):
+    known_urls = set(paths_by_id.values()) if skip_known_urls else set()
+    loaded = _loaded(files, allow_private, skip=lambda page: page.url in known_urls)
+    for done, (item, article) in enumerate(loaded):
         # a page's identity is the address asked for (a feed's link), a file's its path
         key = item.url if isinstance(item, WebPage) else str(item)
         if progress:
             progress(done, len(files), key if isinstance(item, WebPage) else item.name)
-        if skip_known_urls and isinstance(item, WebPage) and key in paths_by_id.values():
+        if article is None:  # a page stored before
             report.skipped += 1
             continue
-        try:
-            article = _load(item, allow_private)
-        except IngestError as exc:
-            report.failed.append((key, str(exc)))
+        if isinstance(article, IngestError):
+            report.failed.append((key, str(article)))
             continue
-        except Exception as exc:  # a parser choking on one odd file must not stop the others
-            report.failed.append((key, f"{key}: could not be read as an article ({type(exc).__name__}: {exc})"))
+        if isinstance(article, Exception):  # a parser choking on one odd file must not stop the others
+            report.failed.append((key, f"{key}: could not be read as an article ({type(article).__name__}: {article})"))
             continue
         if article.content_hash in known_hashes:
             report.skipped += 1
