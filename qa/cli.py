@@ -482,7 +482,10 @@ def watch_cmd(
     watcher = _watcher(assistant, folders)
     _print_watch(watcher.catch_up())
     err.print(Text(f"watching {', '.join(str(f) for f in watcher.folders)}; Ctrl+C stops", style="dim"))
-    watcher.run(_print_watch)
+    try:
+        watcher.run(_print_watch)
+    except KeyboardInterrupt:  # the way to stop it: not an error
+        err.print("stopped watching")
 
 
 def _watcher(assistant, folders: list[Path]):

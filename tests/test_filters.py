@@ -117,3 +117,16 @@ def test_ask_from_python_takes_outlets_and_dates(news, settings, fake_embedder):
     assert [(p.source, p.date) for p in answer.passages] == [("AP", "2017-11-05")]
     prompt = llm.calls[0][-1]["content"]
     assert "[1] (AP" in prompt and "\n[2] (" not in prompt  # the model saw that passage only
+
+
+def test_the_whole_store_is_read_in_pages(news, monkeypatch):
+    """One read of 100,000 passages' metadata is more than SQLite takes: reads are paged."""
+    import qa.index.store
+
+    everything = news.collection.get(include=["metadatas"])
+    monkeypatch.setattr(qa.index.store, "_READ_PAGE", 3)
+    paged = news._read_all(["metadatas"])
+    assert len(everything["ids"]) > 3
+    assert paged["ids"] == everything["ids"] and paged["metadatas"] == everything["metadatas"]
+    news._lexical = None
+    assert len(news.lexical_index().ids) == len(everything["ids"])

@@ -284,3 +284,36 @@ def test_pages_are_fetched_several_at_once_and_stored_in_order(store, fake_embed
     assert (report.added, report.failed) == (8, [])
     assert state["most"] >= 2  # not one by one
     assert seen == [f"{base}/{n}.html" for n in range(8)] + [None]  # reported in the order given
+
+
+def test_qa_watch_ingests_a_new_file_and_stops_on_ctrl_c(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    env = {**os.environ, "QA_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "watch", str(folder)], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while "watching" not in (line := proc.stderr.readline()):  # said once the catch-up is done
+            assert line, "qa watch ended before it watched"
+        note = folder / "note.txt"
+        note.write_text("Council notes\n\nThe council met on Tuesday to plan the flood repairs.\n")
+        documents, looks = 0, 0
+        while time.monotonic() < deadline and documents == 0:
+            time.sleep(1)
+            looks += 1
+            if looks % 5 == 0:  # written before the file watcher was up: a new change for it to see
+                os.utime(note)
+            status = subprocess.run([sys.executable, "-m", "qa.cli", "status", "--json"], env=env,
+                                    capture_output=True, text=True, timeout=120)
+            documents = json.loads(status.stdout)["documents"] if status.returncode == 0 else 0
+        assert documents == 1
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "1 added" in out and "stopped watching" in err and "Traceback" not in err

@@ -20,6 +20,7 @@ twice in:
 from __future__ import annotations
 
 import contextlib
+import itertools
 import fcntl
 import hashlib
 import logging
@@ -42,6 +43,7 @@ log = logging.getLogger("qa")
 
 SCHEMA_VERSION = 2  # 2: passages carry `date_n` (YYYYMMDD) for date filters
 _BATCH = 1000
+_READ_PAGE = 10_000
 LEXICAL_RECHECK_S = 2.0
 
 
@@ -181,8 +183,8 @@ class Store:
             return
         try:
             with self.writer():
-                got = self._call("read", self._col.get, include=["metadatas"])
-                todo = [(pid, {**m, "date_n": n}) for pid, m in zip(got["ids"], got["metadatas"] or [])
+                got = self._read_all(["metadatas"])
+                todo = [(pid, {**m, "date_n": n}) for pid, m in zip(got["ids"], got["metadatas"])
                         if (n := date_number(m.get("date"))) is not None and m.get("date_n") != n]
                 for lo in range(0, len(todo), _BATCH):
                     part = todo[lo:lo + _BATCH]
@@ -374,13 +376,26 @@ class Store:
         else:
             if cached and cached.writes == self._writes:  # another process wrote
                 self.refresh()
-            got = self._call("read", self._col.get, include=["documents", "metadatas"])
-            metas = got["metadatas"] or []
-            index = LexicalIndex(got["ids"], got["documents"] or [],
+            got = self._read_all(["documents", "metadatas"])
+            metas = got["metadatas"]
+            index = LexicalIndex(got["ids"], got["documents"],
                                  sources=[str(m.get("source") or "") for m in metas],
                                  dates=[int(m.get("date_n") or 0) for m in metas])
             self._lexical = _Lexical(len(index.ids), self._writes, now, index)
         return self._lexical.index
+
+    def _read_all(self, include: list[str], where: dict | None = None) -> dict[str, list]:
+        """Every passage's id and `include` fields, read in pages: one read of 100,000
+        passages' metadata exceeds SQLite's limit on variables in a statement."""
+        out: dict[str, list] = {"ids": [], **{field: [] for field in include}}
+        for offset in itertools.count(0, _READ_PAGE):
+            got = self._call("read", self._col.get, where=where, include=include, limit=_READ_PAGE, offset=offset)
+            out["ids"].extend(got["ids"])
+            for field in include:
+                out[field].extend(got[field] or [])
+            if len(got["ids"]) < _READ_PAGE:
+                return out
+        raise AssertionError("unreachable")
 
     def get(self, ids: Sequence[str], embedding: np.ndarray) -> list[Passage]:
         """Passages by id, scored by cosine similarity to `embedding`."""
