@@ -130,3 +130,31 @@ def test_the_whole_store_is_read_in_pages(news, monkeypatch):
     assert paged["ids"] == everything["ids"] and paged["metadatas"] == everything["metadatas"]
     news._lexical = None
     assert len(news.lexical_index().ids) == len(everything["ids"])
+
+
+@pytest.mark.parametrize(("overfetch_max", "brute_force_max"), [(1000, 1000), (0, 1000), (0, 0)],
+                         ids=["nearest overall, filtered", "vectors compared", "chroma among the ids"])
+def test_each_way_of_the_filtered_dense_search_finds_what_chromas_filter_finds(
+        tmp_path, store, fake_embedder, monkeypatch, overfetch_max, brute_force_max):
+    import qa.search.retrieve as retrieve_module
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    topics = ["flood river valley", "bridge repairs road", "school reopens pupils", "storm damage roofs"]
+    for i in range(40):
+        (folder / f"a{i:02d}.txt").write_text(
+            f"Source: Outlet {i % 4}\nDate: 2017-11-{1 + i % 28:02d}\n\nStory {i}\n\n"
+            f"The {topics[i % 4]} story number {i} in Elmsford, with {topics[(i + 1) % 4]} too.\n")
+    ingest([folder], store=store, embedder=fake_embedder)
+    monkeypatch.setattr(retrieve_module, "OVERFETCH_MAX", overfetch_max)
+    monkeypatch.setattr(retrieve_module, "BRUTE_FORCE_MAX", brute_force_max)
+    filters = make_filters(["Outlet 1"], "2017-11-05", None, store.sources())
+    vector = fake_embedder.encode(["bridge repairs in Elmsford"])[0]
+    lexical = store.lexical_index()
+    mask = lexical.mask(filters.sources, filters.since_n, filters.until_n)
+    found = retrieve_module.dense_among(store, lexical, vector, 5, mask)
+    truth = store.query(vector, 5, where=filters.where())
+    assert len(found) == 5  # the same nearest scores (stories alike tie: any of them will do)
+    assert [round(p.score, 4) for p in found] == [round(p.score, 4) for p in truth]
+    assert [p.id for p in found[:1]] == [p.id for p in truth[:1]] or found[0].score == found[1].score
+    assert all(p.source == "Outlet 1" and p.date >= "2017-11-05" for p in found)

@@ -53,6 +53,11 @@ class LexicalIndex:
             keep &= (self._dates <= until) & (self._dates > 0)
         return keep
 
+    def keeps(self, mask: np.ndarray, passage_id: str) -> bool:
+        """Whether `mask` keeps the passage (False for one the index does not hold)."""
+        row = self._row.get(passage_id)
+        return row is not None and bool(mask[row])
+
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """(passage id, BM25 score) of the best `k` matches among the passages `mask`
         keeps (all by default), best first; no zero scores."""

@@ -392,7 +392,8 @@ class Store:
             got = self._call("read", self._col.get, where=where, include=include, limit=_READ_PAGE, offset=offset)
             out["ids"].extend(got["ids"])
             for field in include:
-                out[field].extend(got[field] or [])
+                value = got[field]  # embeddings come as an array: no truth value
+                out[field].extend(value if value is not None else [])
             if len(got["ids"]) < _READ_PAGE:
                 return out
         raise AssertionError("unreachable")
@@ -416,9 +417,10 @@ class Store:
         self._writes += 1
         self._call("delete", self._col.delete, where={"doc_id": doc_id})
 
-    def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[Passage]:
+    def query(self, embedding: np.ndarray, k: int, where: dict | None = None,
+              ids: Sequence[str] | None = None) -> list[Passage]:
         """The `k` passages closest to `embedding` (among those matching the Chroma `where`
-        clause), best first (score = cosine similarity)."""
+        clause, or among `ids`), best first (score = cosine similarity)."""
         # No count() first: it costs 9 ms at 100,000 passages, and Chroma returns fewer
         # results (none on an empty collection) when asked for more than it holds.
         got = self._call(
@@ -427,6 +429,7 @@ class Store:
             query_embeddings=[embedding],
             n_results=k,
             where=where,
+            ids=list(ids) if ids is not None else None,
             include=["documents", "metadatas", "distances"],
         )
         return [
@@ -435,3 +438,22 @@ class Store:
                 got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0]
             )
         ]
+
+    def nearest(self, embedding: np.ndarray, n: int) -> list[tuple[str, float]]:
+        """(passage id, cosine similarity) of the `n` nearest passages, nothing else read
+        (300 of 100,000 in 5 ms)."""
+        got = self._call("query", self._col.query, query_embeddings=[embedding], n_results=n, include=["distances"])
+        return [(pid, 1.0 - float(d)) for pid, d in zip(got["ids"][0], got["distances"][0])]
+
+    def scored(self, scores: Sequence[tuple[str, float]]) -> list[Passage]:
+        """The passages of (id, score) pairs, in that order."""
+        if not scores:
+            return []
+        got = self._call("read", self._col.get, ids=[pid for pid, _ in scores], include=["documents", "metadatas"])
+        found = {pid: (text, meta) for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])}
+        return [_meta_to_passage(pid, *found[pid], score) for pid, score in scores if pid in found]
+
+    def vectors(self, ids: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        """The stored embeddings of `ids` (those found, with their ids)."""
+        got = self._call("read", self._col.get, ids=list(ids), include=["embeddings"])
+        return list(got["ids"]), np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)

@@ -49,11 +49,9 @@ def retrieve(
     """
     vector = embedder.encode([query])[0]
     lexical = store.lexical_index()  # first: it notices another process's writes and reopens the store
-    where, mask = None, None
-    if filters:
-        where = filters.where()
-        mask = lexical.mask(filters.sources, filters.since_n, filters.until_n)
-    dense = store.query(vector, max(k, CANDIDATES), where=where)
+    mask = lexical.mask(filters.sources, filters.since_n, filters.until_n) if filters else None
+    dense = store.query(vector, max(k, CANDIDATES)) if mask is None else dense_among(store, lexical, vector,
+                                                                                    max(k, CANDIDATES), mask)
     bm25 = lexical.search(query, max(k, CANDIDATES), mask=mask)
 
     dense_ids, bm25_ids = [p.id for p in dense], [pid for pid, _ in bm25]
@@ -85,6 +83,38 @@ def retrieve(
     if not relevant and bm25:
         relevant = lexical.rare_terms_shared(query, bm25[0][0]) >= MIN_RARE_TERMS
     return Retrieved(passages, relevant)
+
+
+# Measured at 100,000 passages (qa bench): a Chroma `where` on outlet and date took 180-230
+# ms against 12 ms unfiltered (Chroma filters its metadata in SQLite first). The filter's
+# passages are known from the BM25 index's columns, so the dense search is done by hand,
+# the cheapest way for how many passages pass: the nearest passages overall, filtered (300
+# nearest in 5 ms); for a narrow filter, its passages' vectors compared directly (1,000 in
+# 40 ms); in between, Chroma's search restricted to the filter's ids (25-60 ms).
+OVERFETCH_MAX = 1000
+BRUTE_FORCE_MAX = 1000
+
+
+def dense_among(store: Store, lexical, vector, n: int, mask) -> list[Passage]:
+    """The `n` passages nearest to `vector` among those `mask` keeps (a filter)."""
+    import numpy as np
+
+    rows = np.flatnonzero(mask)
+    if len(rows) == 0:
+        return []
+    share = len(rows) / len(mask)
+    fetch = min(len(mask), max(n, int(3 * n / share) + 1))
+    if fetch <= OVERFETCH_MAX:
+        kept = [(pid, score) for pid, score in store.nearest(vector, fetch) if lexical.keeps(mask, pid)]
+        if len(kept) >= n or fetch >= len(mask):
+            return store.scored(kept[:n])
+    allowed = [lexical.ids[int(i)] for i in rows]
+    if len(allowed) <= BRUTE_FORCE_MAX:
+        ids, vectors = store.vectors(allowed)
+        scores = vectors @ np.asarray(vector, dtype=np.float32)
+        top = np.argsort(-scores, kind="stable")[:n]
+        return store.scored([(ids[int(i)], float(scores[i])) for i in top])
+    return store.query(vector, n, ids=allowed)
 
 
 def _about_other_years(p: Passage, asked: frozenset[str]) -> bool:
