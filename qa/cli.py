@@ -281,6 +281,7 @@ def serve_cmd(
     import threading
 
     stopping = threading.Event()
+    watching: threading.Thread | None = None
 
     def stop(signum, frame):  # SIGTERM ends the wait below like Ctrl+C does
         raise KeyboardInterrupt
@@ -296,7 +297,8 @@ def serve_cmd(
             assistant = Assistant(settings=settings)
             watcher = _watcher(assistant, watch)
             _print_watch(watcher.catch_up())
-            threading.Thread(target=watcher.run, args=(_print_watch, stopping), daemon=True).start()
+            watching = threading.Thread(target=_watch_quietly, args=(watcher, stopping), daemon=True)
+            watching.start()
             err.print(Text(f"watching {', '.join(str(f) for f in watcher.folders)}", style="dim"))
         announce(settings, server.base_url or "", server.pid or 0)
         out.print(f"serving {server.base_url} (pid {server.pid}); Ctrl+C stops it", highlight=False)
@@ -307,6 +309,8 @@ def serve_cmd(
         err.print("stopping the model server")
     finally:
         stopping.set()
+        if watching is not None:
+            watching.join(10)  # a write under way ends before the process does
         withdraw(settings)
         server.stop()
 
@@ -488,6 +492,14 @@ def watch_cmd(
         err.print("stopped watching")
 
 
+def _watch_quietly(watcher, stopping) -> None:
+    """`qa serve --watch`'s thread: a failure is one line, and the server goes on."""
+    try:
+        watcher.run(_print_watch, stopping)
+    except Exception as exc:
+        err.print(Text(one_line(f"error: watching the folders stopped: {exc}"), style="red"))
+
+
 def _watcher(assistant, folders: list[Path]):
     from qa.articles.watch import FolderWatcher
 
@@ -498,6 +510,8 @@ def _print_watch(event) -> None:
     import time
 
     stamp = time.strftime("%H:%M:%S")
+    if event.error:
+        err.print(Text(one_line(f"{stamp} error: {event.error}"), style="red"))
     for path in event.removed:
         out.print(Text(visible(f"{stamp} removed {path}")))
     if event.ingested is not None:

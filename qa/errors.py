@@ -27,6 +27,10 @@ class StoreError(QAError):
     """The Chroma store cannot be opened, read or written."""
 
 
+class StoreBusyError(StoreError):
+    """Another ingest holds the store's write lock (try again when it is done)."""
+
+
 class EmbeddingMismatchError(StoreError):
     """The collection was built with another embedding model."""
 

@@ -13,7 +13,7 @@ import threading
 from typing import Any
 
 from qa.assistant import Assistant
-from qa.errors import QAError
+from qa.errors import InputError, QAError
 from qa.search.filters import Filters
 from qa.settings import Settings
 from qa.types import Passage
@@ -36,7 +36,9 @@ class Tools:
     def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
         self.settings = settings
         self.assistant = assistant or Assistant(settings=settings)
-        self._lock = threading.Lock()  # one question at a time through one model server
+        # one tool at a time: the client may call them in parallel threads, and one Store
+        # must not be written and reopened at once
+        self._lock = threading.Lock()
 
     def _filters(self, sources: list[str] | None, since: str | None, until: str | None) -> Filters | None:
         if not (sources or since or until):
@@ -60,14 +62,20 @@ class Tools:
         from qa.assistant import check_question
 
         query = check_question(query, self.settings)
-        found = self.assistant.search(query, filters=self._filters(sources, since, until), k=k)
+        with self._lock:
+            found = self.assistant.search(query, filters=self._filters(sources, since, until), k=k)
         return {"relevant": found.relevant, "passages": [_passage_json(p) for p in found.passages]}
 
     def ingest_url(self, url: str) -> dict[str, Any]:
         from qa.articles.ingest import split_arguments
+        from qa.articles.web import is_url
 
-        items = split_arguments([url.strip()])
-        report = self.assistant.ingest_items(items, allow_private=self.settings.allow_private_urls)
+        url = url.strip()
+        if not is_url(url):  # never a path: a client must not read this machine's files
+            raise InputError(f"{url}: not a web address; ingest_url takes an http:// or https:// link")
+        items = split_arguments([url])
+        with self._lock:
+            report = self.assistant.ingest_items(items, allow_private=self.settings.allow_private_urls)
         if report.failed:
             raise QAError(report.failed[0][1])
         return {"added": report.added, "updated": report.updated, "unchanged": report.skipped,

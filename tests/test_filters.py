@@ -132,10 +132,10 @@ def test_the_whole_store_is_read_in_pages(news, monkeypatch):
     assert len(news.lexical_index().ids) == len(everything["ids"])
 
 
-@pytest.mark.parametrize(("overfetch_max", "brute_force_max"), [(1000, 1000), (0, 1000), (0, 0)],
+@pytest.mark.parametrize(("nearest_max", "brute_force_max"), [(3000, 1000), (1, 1000), (1, 0)],
                          ids=["nearest overall, filtered", "vectors compared", "chroma among the ids"])
 def test_each_way_of_the_filtered_dense_search_finds_what_chromas_filter_finds(
-        tmp_path, store, fake_embedder, monkeypatch, overfetch_max, brute_force_max):
+        tmp_path, store, fake_embedder, monkeypatch, nearest_max, brute_force_max):
     import qa.search.retrieve as retrieve_module
 
     folder = tmp_path / "many"
@@ -146,7 +146,7 @@ def test_each_way_of_the_filtered_dense_search_finds_what_chromas_filter_finds(
             f"Source: Outlet {i % 4}\nDate: 2017-11-{1 + i % 28:02d}\n\nStory {i}\n\n"
             f"The {topics[i % 4]} story number {i} in Elmsford, with {topics[(i + 1) % 4]} too.\n")
     ingest([folder], store=store, embedder=fake_embedder)
-    monkeypatch.setattr(retrieve_module, "OVERFETCH_MAX", overfetch_max)
+    monkeypatch.setattr(retrieve_module, "NEAREST_MAX", nearest_max)
     monkeypatch.setattr(retrieve_module, "BRUTE_FORCE_MAX", brute_force_max)
     filters = make_filters(["Outlet 1"], "2017-11-05", None, store.sources())
     vector = fake_embedder.encode(["bridge repairs in Elmsford"])[0]

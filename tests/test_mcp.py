@@ -79,11 +79,13 @@ def test_an_mcp_client_ingests_a_page_searches_and_gets_a_cited_answer(tmp_path,
 
 def test_the_mcp_tool_refuses_private_addresses_unless_allowed(tmp_path, page):
     env = {"QA_DATA_DIR": str(tmp_path / "data")}
-    _, (refused, bad_scheme, empty) = call(env, [
+    _, (refused, bad_scheme, a_path, empty) = call(env, [
         ("ingest_url", {"url": page}),
         ("ingest_url", {"url": "file:///etc/passwd"}),
+        ("ingest_url", {"url": str(tmp_path)}),
         ("search", {"query": "   "}),
     ])
+    assert "not a web address" in error_text(a_path)  # never this machine's files
     assert "private or local address" in error_text(refused) and "QA_ALLOW_PRIVATE_URLS=1" in error_text(refused)
     assert "only http:// and https://" in error_text(bad_scheme)
     assert "the question is empty" in error_text(empty)

@@ -317,3 +317,21 @@ def test_qa_watch_ingests_a_new_file_and_stops_on_ctrl_c(tmp_path):
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "1 added" in out and "stopped watching" in err and "Traceback" not in err
+
+
+def test_a_folder_moved_in_or_out_of_a_watched_one_is_ingested_or_forgotten(tmp_path, store, fake_embedder):
+    folder, outside = tmp_path / "inbox", tmp_path / "elsewhere"
+    (outside / "batch").mkdir(parents=True)
+    folder.mkdir()
+    for n in range(3):
+        (outside / "batch" / f"n{n}.txt").write_text(f"Notes {n}\n\nThe council met on day {n} to plan repairs.\n")
+    watcher = FolderWatcher([folder], store=store, settle=0.0,
+                            ingest_files=lambda files: ingest(files, store=store, embedder=fake_embedder))
+    (outside / "batch").rename(folder / "batch")
+    watcher.changed([(None, str(folder / "batch"))])  # one event for the folder, none for its files
+    watcher.ready(time.time() + 5)
+    event = watcher.ready(time.time() + 10)
+    assert event.ingested is not None and event.ingested.added == 3
+    (folder / "batch").rename(outside / "batch")
+    watcher.changed([(None, str(folder / "batch"))])
+    assert len(watcher.ready().removed) == 3 and store.documents() == {}

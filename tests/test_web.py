@@ -138,7 +138,7 @@ def test_the_connected_address_is_checked_too(httpserver, monkeypatch):
     monkeypatch.setattr(web, "is_private_host", lambda host: False)
     httpserver.expect_request("/page").respond_with_data(HTML, content_type="text/html")
     _refused(f"http://127.0.0.1:{httpserver.port}/page", "private or local address", allow_private=False)
-    assert len(httpserver.log) == 1  # the name passed; the address connected to did not
+    assert len(httpserver.log) == 0  # the name passed; the address connected to did not: no request was sent
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "192.168.0.1", "172.16.5.4", "169.254.169.254",
@@ -181,6 +181,25 @@ def test_timeout(httpserver):
             f"{url}: no answer within 0.5 s (timed out); try again later"
     finally:
         release.set()  # the server thread answers at once and is free for the next test
+
+
+def test_a_site_that_trickles_is_cut_at_the_total_time_limit(httpserver):
+    """Each read within the timeout, the whole page never: cut at 3 times the timeout."""
+    release = threading.Event()
+
+    def trickle():
+        yield b"<html><body><p>"
+        while not release.wait(0.1):  # a byte every 0.1 s, for as long as the client reads
+            yield b"a"
+
+    httpserver.expect_request("/trickle").respond_with_handler(
+        lambda _request: Response(trickle(), content_type="text/html"))
+    url = httpserver.url_for("/trickle")
+    try:
+        assert _refused(url, "too slowly", timeout=0.4) == \
+            f"{url}: not read within 1.2 s (the site sends too slowly); try again later"
+    finally:
+        release.set()
 
 
 def test_connection_refused():

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from qa.articles.ingest import IngestReport
 from qa.articles.loaders import SUFFIXES, find_files
-from qa.errors import InputError, StoreError
+from qa.errors import InputError, QAError, StoreBusyError
 from qa.index.store import Store
 
 SETTLE_S = 1.0
@@ -29,6 +29,7 @@ class WatchEvent:
 
     ingested: IngestReport | None = None
     removed: list[str] = field(default_factory=list)  # paths whose passages were deleted
+    error: str | None = None  # the store could not be written
 
 
 def _is_article(path: str) -> bool:
@@ -55,6 +56,7 @@ class FolderWatcher:
         self.settle = settle
         self._pending: dict[Path, tuple[int, float]] = {}  # path -> (size, mtime) last seen
         self._failed: dict[Path, tuple[int, float]] = {}  # versions reported as failed once
+        self._gone_folders: set[Path] = set()
 
     def _under(self, path: str) -> bool:
         return any(Path(path).is_relative_to(f) for f in self.folders)
@@ -86,8 +88,27 @@ class FolderWatcher:
         """Note the paths watchfiles reported (added, modified or deleted)."""
         for _change, raw in changes:
             path = Path(raw)
-            if _is_article(raw) and self._under(raw):
+            if not self._under(raw):
+                continue
+            if _is_article(raw):
                 self._pending.setdefault(path, (-1, -1.0))
+            elif path.is_dir():  # a folder moved in: one event for all its files
+                try:
+                    inside = find_files([path])
+                except InputError:
+                    continue
+                for file in inside:
+                    self._pending.setdefault(file, (-1, -1.0))
+            elif not path.exists():  # a folder moved out or deleted: its files' passages go
+                self._gone_folders.add(path)
+
+    @staticmethod
+    def _version(path: Path) -> tuple[int, float]:
+        try:
+            st = path.stat()
+        except OSError:
+            return (-1, -1.0)
+        return (st.st_size, st.st_mtime)
 
     def ready(self, now: float | None = None) -> WatchEvent:
         """Ingest the noted files that have settled; remove the deleted ones."""
@@ -112,22 +133,26 @@ class FolderWatcher:
             del self._pending[path]
             if self._failed.get(path) != version:
                 settled.append(path)
+        if self._gone_folders:
+            gone, self._gone_folders = self._gone_folders, set()
+            deleted += [d.path for d in self.store.documents().values()
+                        if d.path and not d.url and any(Path(d.path).is_relative_to(g) for g in gone)
+                        and not Path(d.path).exists()]
         event = WatchEvent()
         try:
             event.removed = self._remove(deleted)
             report = self.ingest_files(sorted(settled)) if settled else None
-        except (StoreError, InputError):  # another ingest holds the store, a file went: next round
+        except (StoreBusyError, InputError):  # another ingest holds the store, a file went: next round
             for path in [*settled, *map(Path, deleted)]:
                 self._pending.setdefault(path, (-1, -1.0))
             return WatchEvent()
+        except QAError as exc:  # the store cannot be written: said once, these versions not tried again
+            for path in settled:
+                self._failed[path] = self._version(path)
+            return WatchEvent(error=str(exc))
         if report is not None:
             for failed_path, _ in report.failed:
-                p = Path(failed_path)
-                try:
-                    st = p.stat()
-                    self._failed[p] = (st.st_size, st.st_mtime)
-                except OSError:
-                    pass
+                self._failed[Path(failed_path)] = self._version(Path(failed_path))
             event.ingested = report
         return event
 
@@ -141,5 +166,5 @@ class FolderWatcher:
                                         debounce=tick, step=50, raise_interrupt=True):
             self.changed(changes)
             event = self.ready()
-            if event.ingested or event.removed:
+            if event.ingested or event.removed or event.error:
                 report(event)

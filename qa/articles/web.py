@@ -18,6 +18,7 @@ import codecs
 import ipaddress
 import re
 import socket
+import time
 import urllib.request
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -90,33 +91,64 @@ def fetch(
     content type not in `accept` (media types without parameters). Never raises httpx's
     exceptions."""
     shown = _shown(url)
+    deadline = time.monotonic() + TOTAL_TIMEOUT_FACTOR * timeout
+    # Without private addresses (qa mcp), no proxy from the environment either: the
+    # address connected to must be the site's, to be checked before the request is sent.
+    guard = {} if allow_private else {"trace": _refuse_private_peer}
     try:
         with httpx.Client(
-            timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT, "Accept": _ACCEPT}
+            timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT, "Accept": _ACCEPT},
+            trust_env=allow_private,
         ) as client:
             # Redirects are followed here, not by httpx, because every hop must be checked
             # again (scheme, private address): httpx has no hook for that.
             where = shown
             target = _checked(url, where, allow_private)
             for hops in range(max_redirects + 1):
-                with client.stream("GET", target) as response:
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("total time")
+                with client.stream("GET", target, extensions=guard) as response:
                     if not allow_private and _private_peer(response):
                         raise IngestError(f"{where}: {_PRIVATE}")
                     if not response.has_redirect_location:
-                        return _read(response, url, where, max_bytes, accept)
+                        return _read(response, url, where, max_bytes, accept, deadline)
                     if hops == max_redirects:
                         break
                     location = urljoin(str(response.url), response.headers["location"])
                     where = f"{shown} (redirected to {_shown(location)})"
                     target = _checked(location, where, allow_private)
             raise IngestError(f"{shown}: too many redirects (more than {max_redirects})")
-    except httpx.TimeoutException:
+    except _PrivatePeer:
+        raise IngestError(f"{shown}: {_PRIVATE}") from None
+    except httpx.TimeoutException as exc:
+        if str(exc) == "total time":
+            raise IngestError(f"{shown}: not read within {TOTAL_TIMEOUT_FACTOR * timeout:g} s (the site sends too "
+                              "slowly); try again later") from None
         raise IngestError(f"{shown}: no answer within {timeout:g} s (timed out); try again later") from None
     except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, UnicodeError, ValueError) as exc:
         raise IngestError(f"{shown}: {_reason(exc)}") from None
 
 
 _PRIVATE = "refers to a private or local address; set QA_ALLOW_PRIVATE_URLS=1 to allow it"
+# A whole fetch (every redirect and the body) may take this many times the timeout, which
+# bounds each wait only: a site sending a byte every 19 s would never end.
+TOTAL_TIMEOUT_FACTOR = 3
+
+
+class _PrivatePeer(Exception):
+    """Raised by the connection trace when the address connected to is private."""
+
+
+def _refuse_private_peer(event: str, info: dict) -> None:
+    """httpcore's trace hook, called once the TCP connection is made and before the request
+    is written: a name that resolved to a public address when checked and to a private one
+    when connecting (DNS rebinding) never receives the request."""
+    if event != "connection.connect_tcp.complete":
+        return
+    stream = info.get("return_value")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if peer and _is_private_ip(str(peer[0])):
+        raise _PrivatePeer
 
 
 def _checked(url: str, where: str, allow_private: bool) -> httpx.URL:
@@ -152,7 +184,8 @@ def _private_peer(response: httpx.Response) -> bool:
     return bool(peer) and _is_private_ip(str(peer[0]))
 
 
-def _read(response: httpx.Response, url: str, where: str, max_bytes: int, accept: Collection[str]) -> Page:
+def _read(response: httpx.Response, url: str, where: str, max_bytes: int, accept: Collection[str],
+          deadline: float) -> Page:
     status = response.status_code
     if status >= 300:  # an error, or a redirect without a Location
         hint = _HINTS.get(status, "try again later" if status >= 500 else "")
@@ -170,6 +203,8 @@ def _read(response: httpx.Response, url: str, where: str, max_bytes: int, accept
         raise IngestError(too_big)
     body = bytearray()
     for chunk in response.iter_bytes():  # decompressed bytes: a gzip bomb stops here too
+        if time.monotonic() > deadline:
+            raise httpx.ReadTimeout("total time")
         body += chunk
         if len(body) > max_bytes:
             raise IngestError(too_big)

@@ -20,9 +20,9 @@ twice in:
 from __future__ import annotations
 
 import contextlib
-import itertools
 import fcntl
 import hashlib
+import itertools
 import logging
 import os
 import tempfile
@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from qa.dates import date_number
-from qa.errors import EmbeddingMismatchError, StoreError
+from qa.errors import EmbeddingMismatchError, StoreBusyError, StoreError
 from qa.types import Passage
 
 log = logging.getLogger("qa")
@@ -213,7 +213,7 @@ class Store:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
-                raise StoreError(
+                raise StoreBusyError(
                     f"another ingest (pid {holder}) is writing to the store at {self.path}; "
                     "wait for it to finish and run this again"
                 ) from None
@@ -344,6 +344,9 @@ class Store:
         # Each write holds whole documents, except a document longer than _BATCH (Chroma
         # caps the size of one write), which goes in _BATCH passages at a time.
         written_at = time.time()
+        # counted before the first write too: a question asked meanwhile in this process
+        # must not take the new passages for another process's and reopen the store
+        self._writes += 1
         for group in _whole_documents(docs, _BATCH):
             ids = [f"{d.doc_id}:{d.content_hash[:12]}:{i}" for d in group for i in range(len(d.texts))]
             embeddings = np.concatenate([np.asarray(d.embeddings, dtype=np.float32) for d in group])
@@ -380,7 +383,8 @@ class Store:
             metas = got["metadatas"]
             index = LexicalIndex(got["ids"], got["documents"],
                                  sources=[str(m.get("source") or "") for m in metas],
-                                 dates=[int(m.get("date_n") or 0) for m in metas])
+                                 # from `date`, not `date_n`: right before the upgrade too
+                                 dates=[date_number(m.get("date")) or 0 for m in metas])
             self._lexical = _Lexical(len(index.ids), self._writes, now, index)
         return self._lexical.index
 
@@ -455,5 +459,12 @@ class Store:
 
     def vectors(self, ids: Sequence[str]) -> tuple[list[str], np.ndarray]:
         """The stored embeddings of `ids` (those found, with their ids)."""
-        got = self._call("read", self._col.get, ids=list(ids), include=["embeddings"])
-        return list(got["ids"]), np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
+        try:
+            got = self._call("read", self._col.get, ids=list(ids), include=["embeddings"])
+        except StoreError:  # passages another process wrote since this client loaded its index
+            self.refresh()
+            got = self._call("read", self._col.get, ids=list(ids), include=["embeddings"])
+        found = list(got["ids"])
+        if not found:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return found, np.asarray(got["embeddings"], dtype=np.float32).reshape(len(found), -1)
