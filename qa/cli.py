@@ -485,6 +485,12 @@ def watch_cmd(
     assistant = Assistant(settings=_settings())
     watcher = _watcher(assistant, folders)
     _print_watch(watcher.catch_up())
+    import signal
+
+    def stop(signum, frame):  # SIGTERM (a service manager) ends it as Ctrl+C does
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     err.print(Text(f"watching {', '.join(str(f) for f in watcher.folders)}; Ctrl+C stops", style="dim"))
     try:
         watcher.run(_print_watch)

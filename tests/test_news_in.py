@@ -294,8 +294,11 @@ def test_qa_watch_ingests_a_new_file_and_stops_on_ctrl_c(tmp_path):
     folder = tmp_path / "inbox"
     folder.mkdir()
     env = {**os.environ, "QA_DATA_DIR": str(tmp_path / "data")}
+    # Ctrl+C as a terminal sends it: a test runner started in the background (`cmd &` in a
+    # script) has SIGINT ignored, and Python keeps an ignored SIGINT ignored in its children
     proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "watch", str(folder)], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 120
         while "watching" not in (line := proc.stderr.readline()):  # said once the catch-up is done
@@ -317,6 +320,25 @@ def test_qa_watch_ingests_a_new_file_and_stops_on_ctrl_c(tmp_path):
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "1 added" in out and "stopped watching" in err and "Traceback" not in err
+
+
+def test_qa_watch_stops_on_sigterm_as_a_service_manager_sends_it(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "watch", str(folder)], text=True,
+                            env={**os.environ, "QA_DATA_DIR": str(tmp_path / "data")},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    try:
+        while "watching" not in (line := proc.stderr.readline()):
+            assert line, "qa watch ended before it watched"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and "stopped watching" in err
 
 
 def test_a_folder_moved_in_or_out_of_a_watched_one_is_ingested_or_forgotten(tmp_path, store, fake_embedder):
