@@ -260,7 +260,7 @@ def serve_cmd(
     import signal
 
     from qa.assistant import Assistant
-    from qa.errors import ConfigError
+    from qa.errors import ConfigError, InputError
     from qa.models.embedded import EmbeddedServer, announce, shared_server, withdraw
     from qa.runtime import adopt_server
 
@@ -272,10 +272,9 @@ def serve_cmd(
         )
     if url := shared_server(settings):
         raise QAError(f"a model server is already running at {url}; it is used as it is, or `qa stop` stops it")
-    if watch:
-        from qa.articles.loaders import find_files
-
-        find_files(watch)  # a missing folder fails before the model starts
+    for folder in watch or []:  # a missing folder fails before the model starts
+        if not folder.is_dir():
+            raise InputError(f"{folder}: not a folder (--watch takes folders)")
     server = EmbeddedServer(settings, reuse_shared=False)
     adopt_server(settings, server)
     import threading
@@ -292,8 +291,6 @@ def serve_cmd(
         err.print("Warming up the model (reading the fixed start of the prompt)…")
         Assistant(settings=settings).warm_up()
         if watch:
-            import threading
-
             assistant = Assistant(settings=settings)
             watcher = _watcher(assistant, watch)
             _print_watch(watcher.catch_up())

@@ -357,3 +357,13 @@ def test_a_folder_moved_in_or_out_of_a_watched_one_is_ingested_or_forgotten(tmp_
     (folder / "batch").rename(outside / "batch")
     watcher.changed([(None, str(folder / "batch"))])
     assert len(watcher.ready().removed) == 3 and store.documents() == {}
+
+
+def test_qa_serve_watch_refuses_a_missing_folder_before_starting_the_model(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "qa.cli", "serve", "--watch", str(tmp_path / "gone")],
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "QA_DATA_DIR": str(tmp_path / "data")})
+    assert proc.returncode == 2 and proc.stderr.strip() == f"error: {tmp_path / 'gone'}: not a folder (--watch takes folders)"
