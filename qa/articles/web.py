@@ -148,6 +148,7 @@ def _refuse_private_peer(event: str, info: dict) -> None:
     stream = info.get("return_value")
     peer = stream.get_extra_info("server_addr") if stream is not None else None
     if peer and _is_private_ip(str(peer[0])):
+        stream.close()  # not left to the garbage collector: the site would wait on an open socket
         raise _PrivatePeer
 
 
