@@ -199,7 +199,8 @@ class ChatApp(App[None]):
         percent = f" {100 * done // total}%" if total else ""
         self._ui(setattr, self.status, "activity", f"Assembling the model (once){percent}")
 
-    def _ingest_in_worker(self, label: str, *, first_run: bool = False) -> None:
+    def _progress(self, label: str):
+        """An ingest's progress callback (from a worker): the bar, and "label: done/total (item)"."""
         bar = self.ingest_bar
 
         def progress(done: int, total: int, item: str | None) -> None:
@@ -207,6 +208,11 @@ class ChatApp(App[None]):
             self._ui(bar.update, total=total, progress=done)
             self._ui(setattr, self.status, "activity", f"{label}: {done}/{total}{name}")
 
+        return progress
+
+    def _ingest_in_worker(self, label: str, *, first_run: bool = False) -> None:
+        bar = self.ingest_bar
+        progress = self._progress(label)
         self._ui(setattr, bar, "display", True)
         try:
             report = self.assistant.ensure_corpus(progress) if first_run else self.assistant.reingest(progress)
@@ -524,15 +530,10 @@ class ChatApp(App[None]):
             self._ui(self.notify, "An ingest is already running.", severity="warning")
             return
         bar = self.ingest_bar
-
-        def progress(done: int, total: int, item: str | None) -> None:
-            self._ui(bar.update, total=total, progress=done)
-            self._ui(setattr, self.status, "activity", f"Refreshing the feeds: {done}/{total}")
-
         self._ui(setattr, bar, "display", True)
         self._ui(setattr, self.status, "activity", "Reading the feeds…")
         try:
-            report = self.assistant.refresh_feeds(progress)
+            report = self.assistant.refresh_feeds(self._progress("Refreshing the feeds"))
             self._ui(self.notify, report.summary(), title="Feeds refreshed", timeout=8)
             for _, message in [*report.broken, *report.pages.failed]:
                 self._ui(self.notify, message, title="Skipped", severity="warning", timeout=10)
