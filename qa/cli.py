@@ -270,11 +270,11 @@ def serve_cmd(
             f"QA_LLM_BASE_URL is set ({shown_url(settings.llm_base_url or '')}): answers come from that endpoint, "
             "there is no embedded model to serve; unset it to serve the embedded model"
         )
-    if url := shared_server(settings):
-        raise QAError(f"a model server is already running at {url}; it is used as it is, or `qa stop` stops it")
-    for folder in watch or []:  # a missing folder fails before the model starts
+    for folder in watch or []:  # a bad argument is refused first, whatever else is running
         if not folder.is_dir():
             raise InputError(f"{folder}: not a folder (--watch takes folders)")
+    if url := shared_server(settings):
+        raise QAError(f"a model server is already running at {url}; it is used as it is, or `qa stop` stops it")
     server = EmbeddedServer(settings, reuse_shared=False)
     adopt_server(settings, server)
     import threading
