@@ -209,6 +209,20 @@ def test_add_list_remove(feeds_file):
     assert FeedList(feeds_file).list() == ["http://b.example/atom.xml"]
 
 
+def test_feeds_added_at_the_same_time_all_land(feeds_file):
+    """Two `qa feed add` at once: each reads and writes the list under a lock, so neither
+    writes over the other's feed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    urls = [f"https://n{i}.example/rss" for i in range(24)]
+    with ThreadPoolExecutor(8) as pool:  # each call opens its own lock: as separate processes do
+        assert all(pool.map(lambda url: FeedList(feeds_file).add(url), urls))
+    assert sorted(FeedList(feeds_file).list()) == sorted(urls)
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(lambda url: FeedList(feeds_file).remove(url), urls[::2]))
+    assert sorted(FeedList(feeds_file).list()) == sorted(urls[1::2])
+
+
 @pytest.mark.parametrize("url", ["ftp://x.example/feed", "file:///etc/passwd", "feeds/rss.xml", "https://",
                                  "javascript:alert(1)", "https://a.example/a feed", "https://a.example/\nx"])
 def test_add_refuses_what_is_not_a_web_address(feeds_file, url):
@@ -238,7 +252,7 @@ def test_writes_are_atomic(feeds_file, monkeypatch):
     with pytest.raises(ConfigError, match="cannot be written .No space left on device."):
         feeds.add("https://b.example/rss")
     assert feeds_file.read_bytes() == before  # the old list, whole
-    assert sorted(p.name for p in feeds_file.parent.iterdir()) == ["feeds.json"]  # no temporary file left
+    assert sorted(p.name for p in feeds_file.parent.iterdir()) == [".feeds.json.lock", "feeds.json"]  # no temporary file
 
 
 @pytest.mark.parametrize("content", ["{not json", '["https://a.example/rss"]', '{"feeds": [1, 2]}', '{"feeds": null}'],

@@ -10,6 +10,7 @@ names a file, so a feed whose body is "/etc/passwd" would read that file. The fe
 from __future__ import annotations
 
 import email.utils
+import fcntl
 import html
 import io
 import json
@@ -17,6 +18,8 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -166,6 +169,25 @@ class FeedList:
                 except OSError:
                     pass
 
+    @contextmanager
+    def _changing(self) -> Iterator[list[str]]:
+        """The feeds, to change in place and write back, with a lock on a file beside the
+        list held meanwhile: two `qa feed add` at once both land (each reads the other's)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path.with_name(f".{self.path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise ConfigError(f"{self.path}: the feed list cannot be written ({exc.strerror or exc})") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # held for a read and a write: milliseconds
+            feeds = self._read()
+            before = list(feeds)
+            yield feeds
+            if feeds != before:
+                self._write(feeds)
+        finally:
+            os.close(fd)  # releases the lock
+
     def list(self) -> list[str]:
         """The feeds' addresses, in the order they were added."""
         return self._read()
@@ -178,16 +200,16 @@ class FeedList:
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise InputError(f"{url}: only http:// and https:// feed addresses can be followed")
-        feeds = self._read()
-        if url in feeds:
-            return False
-        self._write([*feeds, url])
-        return True
+        with self._changing() as feeds:
+            if url in feeds:
+                return False
+            feeds.append(url)
+            return True
 
     def remove(self, url: str) -> bool:
         """Stop following `url`; False when it was not followed."""
-        feeds = self._read()
-        if url not in feeds:
-            return False
-        self._write([f for f in feeds if f != url])
-        return True
+        with self._changing() as feeds:
+            if url not in feeds:
+                return False
+            feeds.remove(url)
+            return True
