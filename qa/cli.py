@@ -488,8 +488,8 @@ def watch_cmd(
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    err.print(Text(f"watching {', '.join(str(f) for f in watcher.folders)}; Ctrl+C stops", style="dim"))
-    try:
+    try:  # the line first inside: a signal sent as soon as it shows is a stop too
+        err.print(Text(f"watching {', '.join(str(f) for f in watcher.folders)}; Ctrl+C stops", style="dim"))
         watcher.run(_print_watch)
     except KeyboardInterrupt:  # the way to stop it: not an error
         err.print("stopped watching")
