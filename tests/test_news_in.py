@@ -223,6 +223,27 @@ def test_a_watched_folder_ingests_settled_files_and_forgets_deleted_ones(tmp_pat
     assert store.documents() == {}
 
 
+def test_a_file_copied_then_deleted_keeps_its_article(tmp_path, store, fake_embedder):
+    """A move across disks is a copy and a delete: the copy repeated the stored file, so it
+    was skipped, and it must take the article over when the original goes."""
+    folder = tmp_path / "inbox"
+    (folder / "archive").mkdir(parents=True)
+    watcher = FolderWatcher([folder], store=store, settle=0.0,
+                            ingest_files=lambda files: ingest(files, store=store, embedder=fake_embedder))
+    original, copy = folder / "note.txt", folder / "archive" / "note.txt"
+    original.write_text("Council notes\n\nThe council met on Tuesday to plan the flood repairs.\n")
+    watcher.catch_up()
+    copy.write_bytes(original.read_bytes())
+    watcher.changed([(None, str(copy))])
+    watcher.ready(time.time() + 5)
+    assert watcher.ready(time.time() + 10).ingested.skipped == 1  # the same article: not stored twice
+    original.unlink()
+    watcher.changed([(None, str(original))])
+    event = watcher.ready(time.time() + 15)
+    assert event.removed == [str(original.resolve())] and event.ingested.added == 1
+    assert [d.path for d in store.documents().values()] == [str(copy.resolve())]
+
+
 def test_watching_catches_up_and_runs_until_stopped(tmp_path, store, fake_embedder):
     import threading
 

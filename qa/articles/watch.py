@@ -84,6 +84,18 @@ class FolderWatcher:
                     removed.append(doc.path)
         return sorted(removed)
 
+    def _unstored(self, exclude: list[Path]) -> list[Path]:
+        """Files under the folders stored under no document: copies of another file's
+        content (ingest skips those) and files that failed. A file copied elsewhere in the
+        folders and then deleted (a move across disks) must not take its article with it."""
+        stored = {d.path for d in self.store.documents().values()}
+        try:
+            files = find_files(list(self.folders))
+        except InputError:  # a watched folder went: nothing to look at there
+            return []
+        return [f for f in files if str(f) not in stored and f not in exclude and f not in self._pending
+                and self._failed.get(f) != self._version(f)]
+
     def changed(self, changes: Iterable[tuple[object, str]]) -> None:
         """Note the paths watchfiles reported (added, modified or deleted)."""
         for _change, raw in changes:
@@ -141,6 +153,8 @@ class FolderWatcher:
         event = WatchEvent()
         try:
             event.removed = self._remove(deleted)
+            if event.removed:  # a copy stored nowhere (it repeated a deleted file) takes its place
+                settled += self._unstored(exclude=settled)
             report = self.ingest_files(sorted(settled)) if settled else None
         except (StoreBusyError, InputError):  # another ingest holds the store, a file went: next round
             for path in [*settled, *map(Path, deleted)]:
