@@ -25,6 +25,7 @@ from qa.search.filters import Filters
 from qa.text import visible
 from tui.conversations import ConversationStore
 from tui.export import export_path, to_markdown
+from tui.ingesting import IngestWorkers
 from tui.widgets.answer import AnswerView, QuestionView
 from tui.widgets.conversation_list import ConversationList
 from tui.widgets.sources import SourcesPanel
@@ -63,7 +64,7 @@ class QuestionInput(Input):
         self.cursor_position = len(self.value)
 
 
-class ChatApp(App[None]):
+class ChatApp(IngestWorkers, App[None]):
     TITLE = "qa — questions about the news articles"
     CSS_PATH = "chat.tcss"
     AUTO_FOCUS = "#question"
@@ -198,35 +199,6 @@ class ChatApp(App[None]):
     def _assembly_progress(self, done: int, total: int) -> None:
         percent = f" {100 * done // total}%" if total else ""
         self._ui(setattr, self.status, "activity", f"Assembling the model (once){percent}")
-
-    def _progress(self, label: str):
-        """An ingest's progress callback (from a worker): the bar, and "label: done/total (item)"."""
-        bar = self.ingest_bar
-
-        def progress(done: int, total: int, item: str | None) -> None:
-            name = f" ({item})" if item else ""
-            self._ui(bar.update, total=total, progress=done)
-            self._ui(setattr, self.status, "activity", f"{label}: {done}/{total}{name}")
-
-        return progress
-
-    def _ingest_in_worker(self, label: str, *, first_run: bool = False) -> None:
-        bar = self.ingest_bar
-        progress = self._progress(label)
-        self._ui(setattr, bar, "display", True)
-        try:
-            report = self.assistant.ensure_corpus(progress) if first_run else self.assistant.reingest(progress)
-        finally:
-            self._ui(setattr, bar, "display", False)
-        if report is None:  # another process filled the store meanwhile
-            return
-        self._ui(self.notify, report.summary(), title=label, timeout=6)
-        for _, message in report.failed:
-            self._ui(self.notify, message, title="Skipped a file", severity="warning", timeout=10)
-
-    def _show_corpus(self) -> None:
-        docs, passages = self.assistant.corpus_size()
-        self.status.corpus = f"{docs} documents, {passages} passages"
 
     def _report(self, message: str, activity: str) -> None:
         self.notify(f"{message}. {WHAT_TO_DO}", title="Error", severity="error", timeout=15)
@@ -504,46 +476,11 @@ class ChatApp(App[None]):
     def action_toggle_sources(self) -> None:
         self.sources.display = not self.sources.display
 
-    @work(thread=True, group="ingest", exclusive=True, exit_on_error=False)
-    def reingest(self) -> None:
-        if not self._ingesting.acquire(blocking=False):
-            self._ui(self.notify, "An ingest is already running.", severity="warning")
-            return
-        try:
-            self._ingest_in_worker("Re-ingesting the articles")
-            self._ui(self._show_corpus)
-            self._ui(self._idle)
-        except QAError as exc:
-            self._ui(self.notify, str(exc), title="Re-ingest failed", severity="error", timeout=15)
-        finally:
-            self._ingesting.release()
-
     def action_filter(self) -> None:
         """Start a `/filter` command in the question box."""
         self.question_input.value = "/filter "
         self.question_input.cursor_position = len(self.question_input.value)
         self.question_input.focus()
-
-    @work(thread=True, group="ingest", exclusive=True, exit_on_error=False)
-    def refresh_feeds(self) -> None:
-        if not self._ingesting.acquire(blocking=False):
-            self._ui(self.notify, "An ingest is already running.", severity="warning")
-            return
-        bar = self.ingest_bar
-        self._ui(setattr, bar, "display", True)
-        self._ui(setattr, self.status, "activity", "Reading the feeds…")
-        try:
-            report = self.assistant.refresh_feeds(self._progress("Refreshing the feeds"))
-            self._ui(self.notify, report.summary(), title="Feeds refreshed", timeout=8)
-            for _, message in [*report.broken, *report.pages.failed]:
-                self._ui(self.notify, message, title="Skipped", severity="warning", timeout=10)
-            self._ui(self._show_corpus)
-        except QAError as exc:
-            self._ui(self.notify, str(exc), title="Feed refresh failed", severity="error", timeout=15)
-        finally:
-            self._ui(setattr, bar, "display", False)
-            self._ui(self._idle)
-            self._ingesting.release()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
