@@ -25,6 +25,7 @@ from qa.search.filters import Filters
 from qa.text import visible
 from tui.conversations import ConversationStore
 from tui.export import export_path, to_markdown
+from tui.filtering import FilterCommand
 from tui.ingesting import IngestWorkers
 from tui.widgets.answer import AnswerView, QuestionView
 from tui.widgets.conversation_list import ConversationList
@@ -64,7 +65,7 @@ class QuestionInput(Input):
         self.cursor_position = len(self.value)
 
 
-class ChatApp(IngestWorkers, App[None]):
+class ChatApp(IngestWorkers, FilterCommand, App[None]):
     TITLE = "qa — questions about the news articles"
     CSS_PATH = "chat.tcss"
     AUTO_FOCUS = "#question"
@@ -230,40 +231,6 @@ class ChatApp(IngestWorkers, App[None]):
             return
         self.status.activity = "Searching…"
         self.answer(question, view)
-
-    def set_filter(self, args: str) -> bool:
-        """`/filter source=NAME since=DATE until=DATE` limits the articles searched (a
-        source may repeat); `/filter` alone or `/filter off` clears it. False when the
-        filter is refused (the reason is notified)."""
-        import shlex
-
-        try:
-            words = shlex.split(args)
-        except ValueError as exc:
-            self.notify(f"cannot read the filter: {exc}", severity="error")
-            return False
-        if not words or words == ["off"]:
-            self.filters, self.status.filter = None, ""
-            self.notify("Filter cleared: every article is searched.")
-            return True
-        given: dict[str, list[str]] = {"source": [], "since": [], "until": []}
-        for word in words:
-            key, sep, value = word.partition("=")
-            if not sep or key not in given or not value:
-                self.notify(f"not a filter: {word!r}; use source=NAME, since=YYYY-MM-DD, until=YYYY-MM-DD or off",
-                            severity="error")
-                return False
-            given[key].append(value)
-        try:
-            filters = self.assistant.filters(sources=given["source"] or None,
-                                             since=given["since"][-1] if given["since"] else None,
-                                             until=given["until"][-1] if given["until"] else None)
-        except QAError as exc:
-            self.notify(str(exc), title="Filter not set", severity="error", timeout=10)
-            return False
-        self.filters = filters
-        self.status.filter = f"filter: {filters.describe()}"
-        return True
 
     def _ask_waiting(self) -> None:
         if self.waiting is None:
@@ -475,12 +442,6 @@ class ChatApp(IngestWorkers, App[None]):
 
     def action_toggle_sources(self) -> None:
         self.sources.display = not self.sources.display
-
-    def action_filter(self) -> None:
-        """Start a `/filter` command in the question box."""
-        self.question_input.value = "/filter "
-        self.question_input.cursor_position = len(self.question_input.value)
-        self.question_input.focus()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
