@@ -3,6 +3,8 @@ the quoted sentence, keep conversations.
 
 The work runs in Textual thread workers (the `qa` API is synchronous); results come back
 to the event loop with `call_from_thread`. The app calls only `qa`'s public API.
+The ingests (first-run seeds, re-ingest, feed refresh) are in `tui.ingesting`, the `/filter`
+command in `tui.filtering`; `ChatApp` mixes them in.
 """
 
 from __future__ import annotations
