@@ -201,20 +201,44 @@ def test_two_asks_at_once_start_one_background_server_that_stops_when_idle(tmp_p
 
 def test_qa_serve_is_used_by_qa_ask_and_cleans_up(tmp_path):
     """`qa serve` starts the model once; `qa ask` in another data dir answers through it
-    (it writes no server log of its own); SIGTERM stops it and removes its announcement."""
-    import select
+    (it writes no server log of its own); SIGTERM stops it and removes its announcement.
+    With --watch it keeps its store in step with a folder meanwhile."""
+    import queue
     import signal
+    import threading
 
     _cache_with_the_real_models(tmp_path)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "first.txt").write_text("Council notes\n\nThe council met on Tuesday to plan the flood repairs.\n")
     env = {**os.environ, "QA_CACHE_DIR": str(tmp_path / "cache"), "QA_DATA_DIR": str(tmp_path / "serve-data")}
-    serve = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve"], env=env, text=True,
+    serve = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--watch", str(inbox)], env=env, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    lines: queue.Queue[str] = queue.Queue()  # read in a thread: select() does not see lines read ahead
+    threading.Thread(target=lambda: [lines.put(line) for line in serve.stdout], daemon=True).start()
+
+    def next_line() -> str:
+        try:
+            return lines.get(timeout=600)
+        except queue.Empty:
+            raise AssertionError("qa serve printed nothing for 10 minutes") from None
+
+    def documents() -> int:
+        status = subprocess.run([sys.executable, "-m", "qa.cli", "status", "--json"], capture_output=True,
+                                text=True, env=env, timeout=300)
+        return json.loads(status.stdout)["documents"]
+
     try:
-        ready, _, _ = select.select([serve.stdout], [], [], 600)
-        assert ready, "qa serve did not get ready"
-        line = serve.stdout.readline()
+        caught_up = next_line()  # the folder's catch-up, before the model is announced
+        assert "1 added" in caught_up, (caught_up, serve.stderr.read() if serve.poll() else "")
+        line = next_line()
         assert line.startswith("serving http://127.0.0.1:"), (line, serve.stderr.read() if serve.poll() else "")
         info = json.loads((tmp_path / "cache" / "server.json").read_text())
+        (inbox / "second.txt").write_text("Bridge notes\n\nThe old bridge will close for repairs in March.\n")
+        assert "1 added" in next_line() and documents() == 2
+        (inbox / "first.txt").unlink()
+        assert "removed" in next_line() and documents() == 1
 
         ask_env = {**env, "QA_DATA_DIR": str(tmp_path / "ask-data")}
         proc = subprocess.run([sys.executable, "-m", "qa.cli", "ask", "--json", "How far is Qaim from Baghdad?"],

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -265,6 +266,30 @@ def test_watching_catches_up_and_runs_until_stopped(tmp_path, store, fake_embedd
     thread.join(10)
     assert not thread.is_alive()
     assert len(store.documents()) == 2 and events
+
+
+def test_a_file_saved_between_the_catch_up_and_the_watch_is_not_missed(tmp_path, store, fake_embedder):
+    """The watch sees only what happens once it has started: what changed since the
+    catch-up (a file saved, one deleted) is looked at when it starts."""
+    import threading
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Roads\n\nThe road to Elmsford reopened on Monday after repairs.\n")
+    watcher = FolderWatcher([folder], store=store, settle=0.2,
+                            ingest_files=lambda files: ingest(files, store=store, embedder=fake_embedder))
+    assert watcher.catch_up().ingested.added == 1
+    (folder / "b.txt").write_text("Schools\n\nSchools in Elmsford reopened on Wednesday after the flood.\n")
+    (folder / "a.txt").unlink()
+    events, stop = [], threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(events.append, stop), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and [Path(d.path).name for d in store.documents().values()] != ["b.txt"]:
+        time.sleep(0.1)
+    stop.set()
+    thread.join(10)
+    assert [Path(d.path).name for d in store.documents().values()] == ["b.txt"]
 
 
 def test_pages_are_fetched_several_at_once_and_stored_in_order(store, fake_embedder):

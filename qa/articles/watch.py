@@ -57,6 +57,7 @@ class FolderWatcher:
         self._pending: dict[Path, tuple[int, float]] = {}  # path -> (size, mtime) last seen
         self._failed: dict[Path, tuple[int, float]] = {}  # versions reported as failed once
         self._gone_folders: set[Path] = set()
+        self._caught_up: dict[Path, tuple[int, float]] | None = None  # the files catch_up saw
 
     def _under(self, path: str) -> bool:
         return any(Path(path).is_relative_to(f) for f in self.folders)
@@ -66,6 +67,7 @@ class FolderWatcher:
         skipped), the passages of files deleted under the folders removed."""
         event = WatchEvent()
         files = find_files(list(self.folders))
+        self._caught_up = {f: self._version(f) for f in files}
         event.removed = self._remove([d.path for d in self.store.documents().values()
                                       if d.path and not d.url and self._under(d.path) and not Path(d.path).exists()])
         if files:
@@ -83,6 +85,19 @@ class FolderWatcher:
                     self.store.delete_document(doc.doc_id)
                     removed.append(doc.path)
         return sorted(removed)
+
+    def _recheck(self) -> None:
+        """Note what changed between the catch-up and the start of the watch, which sees
+        only what happens after it starts (a file saved meanwhile would wait forever)."""
+        seen, self._caught_up = self._caught_up, None
+        if seen is None:
+            return
+        try:
+            files = find_files(list(self.folders))
+        except InputError:
+            return
+        for path in [f for f in files if seen.get(f) != self._version(f)] + sorted(seen.keys() - set(files)):
+            self._pending.setdefault(path, (-1, -1.0))
 
     def _unstored(self, exclude: list[Path]) -> list[Path]:
         """Files under the folders stored under no document: copies of another file's
@@ -178,6 +193,7 @@ class FolderWatcher:
         tick = max(50, int(self.settle * 500))
         for changes in watchfiles.watch(*self.folders, stop_event=stop, rust_timeout=tick, yield_on_timeout=True,
                                         debounce=tick, step=50, raise_interrupt=True):
+            self._recheck()  # the watch has started: once, what it could not see
             self.changed(changes)
             event = self.ready()
             if event.ingested or event.removed or event.error:
