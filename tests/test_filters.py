@@ -3,6 +3,8 @@ and an empty result said so."""
 
 from datetime import date
 
+from pathlib import Path
+
 import pytest
 
 from qa.articles.ingest import ingest
@@ -132,8 +134,8 @@ def test_the_whole_store_is_read_in_pages(news, monkeypatch):
     assert len(news.lexical_index().ids) == len(everything["ids"])
 
 
-@pytest.mark.parametrize(("nearest_max", "brute_force_max"), [(3000, 1000), (1, 1000), (1, 0)],
-                         ids=["nearest overall, filtered", "vectors compared", "chroma among the ids"])
+@pytest.mark.parametrize(("nearest_max", "brute_force_max"), [(3000, 1000), (3000, 0), (1, 0)],
+                         ids=["vectors compared", "nearest overall, filtered", "chroma among the ids"])
 def test_each_way_of_the_filtered_dense_search_finds_what_chromas_filter_finds(
         tmp_path, store, fake_embedder, monkeypatch, nearest_max, brute_force_max):
     import qa.search.retrieve as retrieve_module
@@ -152,9 +154,48 @@ def test_each_way_of_the_filtered_dense_search_finds_what_chromas_filter_finds(
     vector = fake_embedder.encode(["bridge repairs in Elmsford"])[0]
     lexical = store.lexical_index()
     mask = lexical.mask(filters.sources, filters.since_n, filters.until_n)
-    found = retrieve_module.dense_among(store, lexical, vector, 5, mask)
+    found = store.get([pid for pid, _ in retrieve_module.dense_among(store, lexical, vector, 5, mask)], vector)
     truth = store.query(vector, 5, where=filters.where())
     assert len(found) == 5  # the same nearest scores (stories alike tie: any of them will do)
     assert [round(p.score, 4) for p in found] == [round(p.score, 4) for p in truth]
     assert [p.id for p in found[:1]] == [p.id for p in truth[:1]] or found[0].score == found[1].score
     assert all(p.source == "Outlet 1" and p.date >= "2017-11-05" for p in found)
+
+
+def test_the_vectors_kept_for_filters_follow_the_store(tmp_path, store, fake_embedder):
+    """A filtered search compares vectors kept in memory: an article ingested after one
+    filtered search is found by the next, and one deleted is not."""
+    from qa.search.retrieve import dense_among
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Source: Gazette\nDate: 2017-11-03\n\nFlood\n\nThe river flooded the valley.\n")
+    ingest([folder], store=store, embedder=fake_embedder)
+    vector = fake_embedder.encode(["bridge repairs on the old road"])[0]
+
+    def found() -> list[str]:
+        lexical = store.lexical_index()
+        nearest = dense_among(store, lexical, vector, 5, lexical.mask(["Gazette"]))
+        return [Path(p.path).stem for p in store.get([pid for pid, _ in nearest], vector)]
+
+    assert found() == ["a"]
+    (folder / "b.txt").write_text("Source: Gazette\nDate: 2017-11-04\n\nBridge\n\nBridge repairs close the old road.\n")
+    ingest([folder], store=store, embedder=fake_embedder)
+    assert found() == ["b", "a"]
+    store.delete_document(next(doc_id for doc_id, doc in store.documents().items() if Path(doc.path).stem == "b"))
+    assert found() == ["a"]
+
+
+def test_passages_are_scored_alike_with_or_without_the_vectors_in_memory(tmp_path, store, fake_embedder):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for i, text in enumerate(["The river flooded the valley.", "Bridge repairs close the old road.",
+                              "The school reopens on Monday."]):
+        (folder / f"a{i}.txt").write_text(f"Source: Gazette\nDate: 2017-11-0{i + 1}\n\nStory {i}\n\n{text}\n")
+    ingest([folder], store=store, embedder=fake_embedder)
+    vector = fake_embedder.encode(["bridge repairs"])[0]
+    ids = store.lexical_index().ids
+    before = [(p.id, round(p.score, 5), p.text) for p in store.get(ids, vector)]
+    store.vector_matrix()
+    assert [(p.id, round(p.score, 5), p.text) for p in store.get(ids, vector)] == before
+    assert [pid for pid, *_ in before] == ids

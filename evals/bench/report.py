@@ -56,6 +56,10 @@ def markdown(r: dict) -> str:
                          _fig(t, "", digits=1), f"dense {_fig(flt['parts_ms']['dense'], '', digits=1)}",
                          f"{flt['ratio_to_unfiltered']}x unfiltered; p95 {t['p95']:.1f} ms",
                          "<= 1.2x unfiltered", _met(flt["ratio_to_unfiltered"] <= 1.2)))
+        if _get(ret, "large", "filter_vectors"):
+            v = ret["large"]["filter_vectors"]
+            rows.append(("vectors kept for filters, read by the first filtered search", f"{v['load_s']} s",
+                         f"{v['mb']} MB in memory", "", "", ""))
         if _get(ret, "large", "build_s"):
             b = ret["large"]["build_s"]
             rows.append((f"index build, {ret['large']['passages']:,} passages", f"{b['total']} s",

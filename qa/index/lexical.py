@@ -53,6 +53,10 @@ class LexicalIndex:
             keep &= (self._dates <= until) & (self._dates > 0)
         return keep
 
+    def row(self, passage_id: str) -> int | None:
+        """The passage's row in `ids` and in every mask (None when the index does not hold it)."""
+        return self._row.get(passage_id)
+
     def keeps(self, mask: np.ndarray, passage_id: str) -> bool:
         """Whether `mask` keeps the passage (False for one the index does not hold)."""
         row = self._row.get(passage_id)

@@ -50,11 +50,14 @@ def retrieve(
     vector = embedder.encode([query])[0]
     lexical = store.lexical_index()  # first: it notices another process's writes and reopens the store
     mask = lexical.mask(filters.sources, filters.since_n, filters.until_n) if filters else None
-    dense = store.query(vector, max(k, CANDIDATES)) if mask is None else dense_among(store, lexical, vector,
-                                                                                    max(k, CANDIDATES), mask)
+    if mask is None:
+        dense = store.query(vector, max(k, CANDIDATES))
+        nearest = [(p.id, p.score) for p in dense]
+    else:  # ids and scores: their passages are read below with BM25's, in one read
+        dense, nearest = [], dense_among(store, lexical, vector, max(k, CANDIDATES), mask)
     bm25 = lexical.search(query, max(k, CANDIDATES), mask=mask)
 
-    dense_ids, bm25_ids = [p.id for p in dense], [pid for pid, _ in bm25]
+    dense_ids, bm25_ids = [pid for pid, _ in nearest], [pid for pid, _ in bm25]
     fused: dict[str, float] = {}
     for ranking in (dense_ids, bm25_ids):
         for rank, pid in enumerate(ranking):
@@ -79,7 +82,7 @@ def retrieve(
         ranked.sort(key=lambda p: _about_other_years(p, asked))
     passages = select(ranked, k, per_group)
 
-    relevant = bool(dense) and dense[0].score >= min_score
+    relevant = bool(nearest) and nearest[0][1] >= min_score
     if not relevant and bm25:
         relevant = lexical.rare_terms_shared(query, bm25[0][0]) >= MIN_RARE_TERMS
     return Retrieved(passages, relevant)
@@ -87,46 +90,44 @@ def retrieve(
 
 # Measured at 100,000 passages (qa bench): a Chroma `where` on outlet and date took 180-230
 # ms against 12 ms unfiltered (Chroma filters its metadata in SQLite first). The filter's
-# passages are known from the BM25 index's columns, so the dense search is done by hand,
-# the cheapest way for how many passages pass: the nearest passages overall, filtered (300
-# nearest in 5 ms, 3,000 in 40 ms); for a narrow filter, its passages' vectors compared
-# directly (1,000 in 36 ms); in between, Chroma's search restricted to the filter's ids
-# (25-60 ms for up to 60,000). Past NEAREST_MAX nearest, a broad filter keeps what it found:
-# the passages further away are not worth 100 ms more.
+# passages are known from the BM25 index's columns, so the dense search is done by hand:
+# up to BRUTE_FORCE_MAX passages, their vectors (kept in memory once a filter is used) are
+# compared with the question's directly, exact and cheap (10,000 in 4 ms, 20,000 in 7 ms);
+# a broader filter takes the nearest passages overall and keeps those it passes (it passes
+# at least one in five at 100,000: 300 nearest in 5 ms); past NEAREST_MAX nearest (a broad
+# filter on a store of millions), Chroma's search restricted to the filter's ids.
 NEAREST_MAX = 3000
-BRUTE_FORCE_MAX = 1000
-AMONG_IDS_MAX = 20_000
+BRUTE_FORCE_MAX = 20_000
+AMONG_IDS_MAX = 100_000
 
 
-def dense_among(store: Store, lexical, vector, n: int, mask) -> list[Passage]:
-    """The `n` passages nearest to `vector` among those `mask` keeps (a filter)."""
+def dense_among(store: Store, lexical, vector, n: int, mask) -> list[tuple[str, float]]:
+    """(passage id, cosine similarity) of the `n` passages nearest to `vector` among those
+    `mask` keeps (a filter), best first."""
     import numpy as np
 
     rows = np.flatnonzero(mask)
     if len(rows) == 0:
         return []
-    share = len(rows) / len(mask)
-    fetch = min(len(mask), max(n, int(3 * n / share) + 1))
-    kept: list[tuple[str, float]] | None = None
+    if len(rows) <= BRUTE_FORCE_MAX:
+        scores = store.vector_matrix()[rows] @ np.asarray(vector, dtype=np.float32)
+        top = np.argpartition(-scores, n)[:n] if len(scores) > n else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(lexical.ids[int(rows[i])], float(scores[i])) for i in top]
+    fetch = min(len(mask), max(n, int(3 * n * len(mask) / len(rows)) + 1))
+    kept: list[tuple[str, float]] = []
     while fetch <= NEAREST_MAX:
         kept = [(pid, score) for pid, score in store.nearest(vector, fetch) if lexical.keeps(mask, pid)]
-        if len(kept) >= n or fetch >= len(mask) or fetch == NEAREST_MAX:
+        if len(kept) >= n or fetch >= len(mask):
+            return kept[:n]
+        if fetch == NEAREST_MAX:
             break
         fetch = min(2 * fetch, NEAREST_MAX)  # the nearest are mostly outside the filter: look further
-    if kept is not None and (len(kept) >= n or fetch >= len(mask)):
-        return store.scored(kept[:n])
-    if len(rows) <= BRUTE_FORCE_MAX:
-        ids, vectors = store.vectors([lexical.ids[int(i)] for i in rows])
-        if not ids:
-            return []
-        scores = vectors @ np.asarray(vector, dtype=np.float32)
-        top = np.argsort(-scores, kind="stable")[:n]
-        return store.scored([(ids[int(i)], float(scores[i])) for i in top])
     if len(rows) <= AMONG_IDS_MAX:
-        return store.query(vector, n, ids=[lexical.ids[int(i)] for i in rows])
-    if kept is None:
+        return [(p.id, p.score) for p in store.query(vector, n, ids=[lexical.ids[int(i)] for i in rows])]
+    if not kept:  # a broad filter on a store of millions: what the nearest NEAREST_MAX hold
         kept = [(pid, score) for pid, score in store.nearest(vector, NEAREST_MAX) if lexical.keeps(mask, pid)]
-    return store.scored(kept[:n])
+    return kept[:n]
 
 
 def _about_other_years(p: Passage, asked: frozenset[str]) -> bool:
