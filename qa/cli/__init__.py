@@ -1,4 +1,8 @@
-"""The `qa` command: ingest articles, ask questions, check the store, open the chat."""
+"""The `qa` command: ingest articles, ask questions, check the store, open the chat.
+
+May import: every stage of `qa` (the command line is the top layer), but only inside the
+command that needs it, so that `qa --help` loads no model, store or UI.
+"""
 
 from __future__ import annotations
 
@@ -613,7 +617,3 @@ def main() -> None:
         err.print(Text(one_line(f"unexpected error: {type(exc).__name__}: {exc} (set QA_DEBUG=1 for details)"),
                        style="red"))
         sys.exit(1)
-
-
-if __name__ == "__main__":
-    main()
