@@ -245,51 +245,56 @@ def test_a_file_copied_then_deleted_keeps_its_article(tmp_path, store, fake_embe
     assert [d.path for d in store.documents().values()] == [str(copy.resolve())]
 
 
-def test_watching_catches_up_and_runs_until_stopped(tmp_path, store, fake_embedder):
-    import threading
-
+def _caught_up_watcher(tmp_path, store, fake_embedder) -> tuple[Path, FolderWatcher]:
+    """A watcher of a folder holding one article, caught up with it."""
     folder = tmp_path / "inbox"
     folder.mkdir()
     (folder / "a.txt").write_text("Roads\n\nThe road to Elmsford reopened on Monday after repairs.\n")
     watcher = FolderWatcher([folder], store=store, settle=0.2,
                             ingest_files=lambda files: ingest(files, store=store, embedder=fake_embedder))
     assert watcher.catch_up().ingested.added == 1
+    return folder, watcher
+
+
+def _watch_until(watcher: FolderWatcher, done, then=None) -> list:
+    """Run the watcher in a thread (calling `then` once it has started) until `done()` or
+    20 s; stop it, and return what it reported."""
+    import threading
+
     events, stop = [], threading.Event()
     thread = threading.Thread(target=watcher.run, args=(events.append, stop), daemon=True)
     thread.start()
-    time.sleep(0.5)
-    (folder / "b.txt").write_text("Schools\n\nSchools in Elmsford reopened on Wednesday after the flood.\n")
+    if then:
+        time.sleep(0.5)
+        then()
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and len(store.documents()) < 2:
+    while time.monotonic() < deadline and not done():
         time.sleep(0.1)
     stop.set()
     thread.join(10)
     assert not thread.is_alive()
+    return events
+
+
+def test_watching_catches_up_and_runs_until_stopped(tmp_path, store, fake_embedder):
+    folder, watcher = _caught_up_watcher(tmp_path, store, fake_embedder)
+    events = _watch_until(watcher, lambda: len(store.documents()) == 2, then=lambda: (folder / "b.txt").write_text(
+        "Schools\n\nSchools in Elmsford reopened on Wednesday after the flood.\n"))
     assert len(store.documents()) == 2 and events
 
 
 def test_a_file_saved_between_the_catch_up_and_the_watch_is_not_missed(tmp_path, store, fake_embedder):
     """The watch sees only what happens once it has started: what changed since the
     catch-up (a file saved, one deleted) is looked at when it starts."""
-    import threading
-
-    folder = tmp_path / "inbox"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Roads\n\nThe road to Elmsford reopened on Monday after repairs.\n")
-    watcher = FolderWatcher([folder], store=store, settle=0.2,
-                            ingest_files=lambda files: ingest(files, store=store, embedder=fake_embedder))
-    assert watcher.catch_up().ingested.added == 1
+    folder, watcher = _caught_up_watcher(tmp_path, store, fake_embedder)
     (folder / "b.txt").write_text("Schools\n\nSchools in Elmsford reopened on Wednesday after the flood.\n")
     (folder / "a.txt").unlink()
-    events, stop = [], threading.Event()
-    thread = threading.Thread(target=watcher.run, args=(events.append, stop), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and [Path(d.path).name for d in store.documents().values()] != ["b.txt"]:
-        time.sleep(0.1)
-    stop.set()
-    thread.join(10)
-    assert [Path(d.path).name for d in store.documents().values()] == ["b.txt"]
+
+    def names() -> list[str]:
+        return [Path(d.path).name for d in store.documents().values()]
+
+    _watch_until(watcher, lambda: names() == ["b.txt"])
+    assert names() == ["b.txt"]
 
 
 def test_pages_are_fetched_several_at_once_and_stored_in_order(store, fake_embedder):
