@@ -392,8 +392,9 @@ class Store:
     def vector_matrix(self) -> np.ndarray:
         """Every passage's vector, row i for `lexical_index().ids[i]`, read once and kept
         while the lexical index stands, for filtered searches (see `qa.search.retrieve`).
-        4 bytes per dimension per passage: 154 MB at 100,000 passages of 384 dimensions,
-        read in about 3 s; a store never searched with a filter never reads it."""
+        4 bytes per dimension per passage: 146.5 MiB at 100,000 passages of 384
+        dimensions, read in about 5 s (qa bench); a store never searched with a filter
+        never reads it."""
         index = self.lexical_index()
         if self._matrix is not None and self._matrix[0] is index:
             return self._matrix[1]
