@@ -7,12 +7,15 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 
 
-def _origin(source: str | None, url: str | None, path: str, doc_id: str) -> str:
-    """The outlet; else the web site's name, the file's name or the document id."""
+def _origin(source: str | None, url: str | None, path: str, doc_id: str, story_outlet: str | None = None) -> str:
+    """The outlet; else the web site's name, the outlet another copy of the story names
+    ("Los Angeles Times (copy)"), the file's name or the document id."""
     if source:
         return source
     if url:
         return urlsplit(url).hostname or url
+    if story_outlet:
+        return f"{story_outlet} (copy)"
     return path.rsplit("/", 1)[-1] if path else doc_id
 
 
@@ -30,10 +33,11 @@ class Copy(_Frozen):
     path: str = ""
     date: str | None = None
     url: str | None = None
+    story_outlet: str | None = None
 
     @property
     def origin(self) -> str:
-        return _origin(self.source, self.url, self.path, self.doc_id)
+        return _origin(self.source, self.url, self.path, self.doc_id, self.story_outlet)
 
 
 class Passage(_Frozen):
@@ -53,11 +57,15 @@ class Passage(_Frozen):
     also_in: list[Copy] = Field(
         default_factory=list, description="Other articles that carry the same passage (syndicated copies)."
     )
+    story_outlet: str | None = Field(
+        default=None, description="When the article names no outlet: the one another stored copy of its story names."
+    )
 
     @property
     def origin(self) -> str:
-        """The outlet, or the file name when the article names none."""
-        return _origin(self.source, self.url, self.path, self.doc_id)
+        """The outlet; when the article names none, its web site, the outlet of another
+        copy of its story, or its file name."""
+        return _origin(self.source, self.url, self.path, self.doc_id, self.story_outlet)
 
     @property
     def label(self) -> str:
@@ -109,6 +117,7 @@ class Answer(_Frozen):
                     "n": c.n,
                     "doc_id": c.passage.doc_id,
                     "source": c.passage.source,
+                    "story_outlet": c.passage.story_outlet,
                     "date": c.passage.date,
                     "url": c.passage.url,
                     "title": c.passage.title,
@@ -124,6 +133,7 @@ class Answer(_Frozen):
                     "n": i,
                     "doc_id": p.doc_id,
                     "source": p.source,
+                    "story_outlet": p.story_outlet,
                     "title": p.title,
                     "text": p.text,
                     "score": round(p.score, 4),
@@ -140,8 +150,8 @@ class Answer(_Frozen):
 
 
 def _copy_json(copy: Copy) -> dict:
-    return {"doc_id": copy.doc_id, "source": copy.source, "title": copy.title, "path": copy.path,
-            "date": copy.date, "url": copy.url}
+    return {"doc_id": copy.doc_id, "source": copy.source, "story_outlet": copy.story_outlet,
+            "title": copy.title, "path": copy.path, "date": copy.date, "url": copy.url}
 
 
 class Sources(_Frozen):

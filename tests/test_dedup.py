@@ -105,3 +105,28 @@ def test_ingest_keeps_each_years_report_in_a_story_of_its_own(tmp_path, store, f
     assert report.near_duplicates == []
     docs = store.documents().values()
     assert len(docs) == 3 and all(d.dup_group == d.doc_id for d in docs)
+
+
+
+def test_a_copy_that_names_no_outlet_is_shown_by_the_outlet_its_story_is_known_by(seeded_store, fake_embedder):
+    docs = seeded_store.documents()
+    assert docs[LAT_1].source is None and docs[LAT_2].source == "Los Angeles Times"  # the seeds' shape
+    ids = seeded_store.lexical_index().ids
+    first_of = {doc: next(i for i in ids if i.startswith(doc + ":")) for doc in (LAT_1, LAT_2)}
+    copy, original = seeded_store.get([first_of[LAT_1], first_of[LAT_2]], fake_embedder.encode(["army"])[0])
+    assert copy.story_outlet == "Los Angeles Times" and copy.origin == "Los Angeles Times (copy)"
+    assert original.story_outlet is None and original.origin == "Los Angeles Times"
+    found = retrieve("displaced civilians camps food medicine tents", store=seeded_store,
+                     embedder=fake_embedder, k=5)
+    shown = [p.origin for p in found.passages] + [c.origin for p in found.passages for c in p.also_in]
+    assert "Los Angeles Times (copy)" in shown and not any(o.endswith(".txt") for o in shown)
+
+
+def test_an_article_that_names_no_outlet_and_has_no_named_copy_shows_its_file_name(store, fake_embedder, tmp_path):
+    note = tmp_path / "notes" / "council.txt"
+    note.parent.mkdir()
+    note.write_text("Council notes\n\nThe council met on Tuesday to plan the flood repairs on the river road.\n")
+    ingest([note.parent], store=store, embedder=fake_embedder)
+    (pid,) = store.lexical_index().ids
+    (p,) = store.get([pid], fake_embedder.encode(["council"])[0])
+    assert p.source is None and p.story_outlet is None and p.origin == "council.txt"

@@ -52,6 +52,7 @@ class _Lexical(NamedTuple):
     writes: int  # writes through this Store when it was built
     checked: float  # monotonic time of the last check against the store
     index: Any  # qa.index.lexical.LexicalIndex
+    story_outlets: dict[str, str]  # duplicate group -> an outlet one of its copies names
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,24 @@ def _whole_documents(docs: Sequence[NewDocument], limit: int) -> list[list[NewDo
     return groups
 
 
-def _meta_to_passage(pid: str, text: str, meta: dict[str, Any], score: float) -> Passage:
+def _story_outlets(metas: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """For each duplicate group (one story, several articles), the outlet one of its
+    copies names (the first in alphabetical order, so that it does not depend on order)."""
+    named: dict[str, set[str]] = defaultdict(set)
+    for m in metas:
+        if m.get("source"):
+            named[str(m.get("dup_group", "") or m.get("doc_id", ""))].add(str(m["source"]))
+    return {group: min(names) for group, names in named.items()}
+
+
+def _meta_to_passage(pid: str, text: str, meta: dict[str, Any], score: float,
+                     story_outlets: dict[str, str] | None = None) -> Passage:
+    group = str(meta.get("dup_group", "") or meta.get("doc_id", ""))
+    source = meta.get("source") or None
     return Passage(
         id=pid,
         doc_id=str(meta.get("doc_id", "")),
-        source=meta.get("source") or None,
+        source=source,
         title=str(meta.get("title", "")),
         text=text,
         score=score,
@@ -105,7 +119,8 @@ def _meta_to_passage(pid: str, text: str, meta: dict[str, Any], score: float) ->
         path=str(meta.get("path", "")),
         date=meta.get("date") or None,
         url=meta.get("url") or None,
-        group=str(meta.get("dup_group", "") or meta.get("doc_id", "")),
+        group=group,
+        story_outlet=None if source else (story_outlets or {}).get(group),
     )
 
 
@@ -386,8 +401,14 @@ class Store:
                                  sources=[str(m.get("source") or "") for m in metas],
                                  # from `date`, not `date_n`: right before the upgrade too
                                  dates=[date_number(m.get("date")) or 0 for m in metas])
-            self._lexical = _Lexical(len(index.ids), self._writes, now, index)
+            self._lexical = _Lexical(len(index.ids), self._writes, now, index, _story_outlets(metas))
         return self._lexical.index
+
+    def _story_outlets(self) -> dict[str, str]:
+        """Duplicate group -> an outlet named by one of its copies, read with the lexical
+        index (so that a copy whose article names no outlet is shown by the one its story
+        is known by, not by a file name); empty before the first search builds it."""
+        return self._lexical.story_outlets if self._lexical is not None else {}
 
     def vector_matrix(self) -> np.ndarray:
         """Every passage's vector, row i for `lexical_index().ids[i]`, read once and kept
@@ -444,7 +465,7 @@ class Store:
             matrix = kept[1]
             scores = [float(matrix[row_of[pid]] @ embedding) for pid in got["ids"]]
         found = {
-            pid: _meta_to_passage(pid, text, meta, score)
+            pid: _meta_to_passage(pid, text, meta, score, self._story_outlets())
             for pid, text, meta, score in zip(got["ids"], got["documents"], got["metadatas"], scores)
         }
         return [found[i] for i in ids if i in found]
@@ -468,8 +489,9 @@ class Store:
             ids=list(ids) if ids is not None else None,
             include=["documents", "metadatas", "distances"],
         )
+        outlets = self._story_outlets()
         return [
-            _meta_to_passage(pid, text, meta, 1.0 - float(dist))
+            _meta_to_passage(pid, text, meta, 1.0 - float(dist), outlets)
             for pid, text, meta, dist in zip(
                 got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0]
             )

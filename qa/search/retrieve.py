@@ -165,7 +165,8 @@ def select(ranked: Sequence[Passage], k: int, per_group: int = PER_GROUP) -> lis
         if twin is not None:
             if p.doc_id != chosen[twin].doc_id:
                 copies[twin].setdefault(p.doc_id, Copy(
-                    doc_id=p.doc_id, passage_id=p.id, source=p.source, title=p.title, path=p.path, date=p.date
+                    doc_id=p.doc_id, passage_id=p.id, source=p.source, title=p.title, path=p.path, date=p.date,
+                    url=p.url, story_outlet=p.story_outlet,
                 ))
             continue
         if len(chosen) >= k:
