@@ -134,10 +134,12 @@ def test_the_whole_store_is_read_in_pages(news, monkeypatch):
     assert len(news.lexical_index().ids) == len(everything["ids"])
 
 
-@pytest.mark.parametrize(("nearest_max", "brute_force_max"), [(3000, 1000), (3000, 0), (1, 0)],
-                         ids=["vectors compared", "nearest overall, filtered", "chroma among the ids"])
+@pytest.mark.parametrize(("nearest_max", "brute_force_max", "block"),
+                         [(3000, 1000, 512), (3000, 1000, 3), (3000, 0, 512), (1, 0, 512)],
+                         ids=["vectors compared", "vectors compared in blocks", "nearest overall, filtered",
+                              "chroma among the ids"])
 def test_each_way_of_the_filtered_dense_search_finds_what_chromas_filter_finds(
-        tmp_path, store, fake_embedder, monkeypatch, nearest_max, brute_force_max):
+        tmp_path, store, fake_embedder, monkeypatch, nearest_max, brute_force_max, block):
     import qa.search.retrieve as retrieve_module
 
     folder = tmp_path / "many"
@@ -150,6 +152,7 @@ def test_each_way_of_the_filtered_dense_search_finds_what_chromas_filter_finds(
     ingest([folder], store=store, embedder=fake_embedder)
     monkeypatch.setattr(retrieve_module, "NEAREST_MAX", nearest_max)
     monkeypatch.setattr(retrieve_module, "BRUTE_FORCE_MAX", brute_force_max)
+    monkeypatch.setattr(retrieve_module, "BLOCK", block)
     filters = make_filters(["Outlet 1"], "2017-11-05", None, store.sources())
     vector = fake_embedder.encode(["bridge repairs in Elmsford"])[0]
     lexical = store.lexical_index()

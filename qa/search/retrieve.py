@@ -99,6 +99,7 @@ def retrieve(
 NEAREST_MAX = 3000
 BRUTE_FORCE_MAX = 20_000
 AMONG_IDS_MAX = 100_000
+BLOCK = 512
 
 
 def dense_among(store: Store, lexical, vector, n: int, mask) -> list[tuple[str, float]]:
@@ -110,7 +111,14 @@ def dense_among(store: Store, lexical, vector, n: int, mask) -> list[tuple[str, 
     if len(rows) == 0:
         return []
     if len(rows) <= BRUTE_FORCE_MAX:
-        scores = store.vector_matrix()[rows] @ np.asarray(vector, dtype=np.float32)
+        # In blocks of BLOCK rows: one product over 10,000 gathered rows took 8 ms (the
+        # gathered copy leaves the cache, and a product that large goes to the BLAS's
+        # threads, which on 2 busy cores wait for each other: up to 36 ms for 2,048-row
+        # blocks); 512-row blocks took 1.4 ms.
+        matrix, query = store.vector_matrix(), np.asarray(vector, dtype=np.float32)
+        scores = np.empty(len(rows), dtype=np.float32)
+        for lo in range(0, len(rows), BLOCK):
+            np.dot(np.take(matrix, rows[lo : lo + BLOCK], axis=0), query, out=scores[lo : lo + BLOCK])
         top = np.argpartition(-scores, n)[:n] if len(scores) > n else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(lexical.ids[int(rows[i])], float(scores[i])) for i in top]
