@@ -24,7 +24,10 @@ Written by hand (no library in our stack does this): the question's qualifiers a
 
 - and the passage does not have the answer lose where the claim has it win: "Serena
   Williams lost to Bianca Andreescu" does not support "Serena Williams won the U.S. Open"
-  (the verbs next to the name tell: "X won", "X beat Y", "Y lost to X", "beaten by X").
+  (the verbs next to the name tell: "X won", "X beat Y", "Y lost to X", "beaten by X"),
+  nor a passage whose sentences that name the answer say nothing was won ("With Novak
+  Djokovic's disqualification, ..." for "Djokovic won the 2020 U.S. Open"; any word of a
+  result counts: "won", "champion", "title", "victory", "gold", "award").
 
 A sentence without the answer may name other years freely ("after losing in 2019, she won
 ..."), and the answer's sentence may name several years as long as the asked one is among
@@ -238,6 +241,21 @@ def claims_a_win(claim: str, names: set[str]) -> bool:
     return bool(names) and "won" in _outcomes(claim, names)
 
 
+# What a sentence says when it tells that someone won: the verbs above, or the nouns and
+# verbs of a result ("the 2018 champion", "claimed the title", "took gold", "the award").
+_WON_WORDS = _WIN | frozenset(
+    """champion champions winner winners title titles victory victorious triumph triumphed crowned
+    clinched claimed gold medal medals prize award awarded trophy""".split())
+
+
+def tells_no_win(holding: list[str], names: set[str]) -> bool:
+    """None of the passage's sentences that name the answer says anything was won, nor
+    has the answer win ("lost to X"): "With Novak Djokovic's disqualification, ..." does
+    not tell that Djokovic won the 2020 U.S. Open, nor "Williams played the final"."""
+    return bool(holding) and not any(
+        _WON_WORDS & {t.lower() for t in TOKEN.findall(s)} or "won" in _outcomes(s, names) for s in holding)
+
+
 def says_it_lost(holding: list[str], names: set[str]) -> bool:
     """Every sentence of the passage that tells how the answer did has it lose
     ("Williams lost to Andreescu")."""
@@ -257,7 +275,7 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
     if not asked and not wanted_roles and not win:
         return True  # nothing to bind: the passage's sentences need not be read
     holding = [s for s in sentences(passage_text) if _holds(s, names, figures)]
-    if win and says_it_lost(holding, names):
+    if win and (says_it_lost(holding, names) or tells_no_win(holding, names)):
         return False
     if not asked and not wanted_roles:
         return True
