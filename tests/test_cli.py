@@ -112,6 +112,22 @@ def test_help_loads_no_heavy_module():
     assert proc.stderr.strip().splitlines()[-1] == "loaded:"
 
 
+def test_answering_a_question_loads_neither_nltk_nor_llama_index():
+    """NLTK's import took 0.9-1.4 s of every `qa ask` start, for a stemmer: the question
+    path (BM25 over the passages, the checks) must not load it, nor llama-index."""
+    probe = (
+        "import sys\nimport qa.assistant\nfrom qa.index.lexical import LexicalIndex\n"
+        "from qa.text import content_stems, tokens_for_search\n"
+        "index = LexicalIndex(['a', 'b'], ['Troops entered the city on Friday.', 'The ferry sank.'])\n"
+        "assert tokens_for_search('Troops entered') == ['troop', 'enter'], tokens_for_search('Troops entered')\n"
+        "content_stems('Who commanded the troops?')\n"
+        "print('loaded:' + ','.join(m for m in ('nltk', 'llama_index') if m in sys.modules), file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "loaded:"
+
+
 def test_the_package_names_still_import():
     import qa
 
