@@ -5,7 +5,7 @@
     print(answer.text, [c.passage.title for c in answer.citations])
 
 The names below are imported on first use, so that `qa --help` and `import qa.errors`
-stay fast (the assistant pulls in pydantic models, NLTK and the retrieval code).
+stay fast (the assistant pulls in pydantic models and the retrieval code).
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ ATTRIBUTION_WORDS = "another one other report reports reported source sources ar
 
 
 @lru_cache(maxsize=1)
-def _attribution() -> frozenset[str]:  # stemming loads NLTK: not at import time
+def _attribution() -> frozenset[str]:  # stemmed on first use, not at import time
     return frozenset(content_stems(ATTRIBUTION_WORDS))
 
 
