@@ -107,7 +107,6 @@ def test_ingest_keeps_each_years_report_in_a_story_of_its_own(tmp_path, store, f
     assert len(docs) == 3 and all(d.dup_group == d.doc_id for d in docs)
 
 
-
 def test_a_copy_that_names_no_outlet_is_shown_by_the_outlet_its_story_is_known_by(seeded_store, fake_embedder):
     docs = seeded_store.documents()
     assert docs[LAT_1].source is None and docs[LAT_2].source == "Los Angeles Times"  # the seeds' shape
@@ -130,3 +129,20 @@ def test_an_article_that_names_no_outlet_and_has_no_named_copy_shows_its_file_na
     (pid,) = store.lexical_index().ids
     (p,) = store.get([pid], fake_embedder.encode(["council"])[0])
     assert p.source is None and p.story_outlet is None and p.origin == "council.txt"
+
+
+def test_a_story_is_known_by_its_first_copys_outlet_else_the_first_named_in_alphabetical_order():
+    from qa.index.store import story_outlets
+
+    copies = [("g1", "b", "Zeta News"), ("g1", "g1", "Reuters"), ("g1", "c", None),
+              ("g2", "x", "Zeta News"), ("g2", "y", "AP"), ("g2", "g2", None), ("g3", "g3", None)]
+    assert story_outlets(copies) == {"g1": "Reuters", "g2": "AP"}
+    assert story_outlets(reversed(copies)) == {"g1": "Reuters", "g2": "AP"}  # not by read order
+
+
+def test_status_shows_a_copy_by_the_outlet_its_story_is_known_by(seeded_store):
+    from qa.cli.status import _by_outlet
+
+    rows = {r["outlet"]: r["documents"] for r in _by_outlet(seeded_store.documents().values())}
+    assert rows["Los Angeles Times"] == 1 and rows["Los Angeles Times (copy)"] == 1
+    assert not any(o.endswith(".txt") or o == "outlet unknown" for o in rows)

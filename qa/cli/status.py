@@ -57,34 +57,37 @@ def status_cmd(
         if docs:
             cli.err.print(Text("(`qa status --documents` lists every document)", style="dim"))
         return
-    by_id = {d.doc_id: d for d in docs.values()}
+    stories = _stories(docs.values())
     for d in sorted(docs.values(), key=lambda d: d.doc_id):
         copy = f", a copy of {d.dup_group}" if d.dup_group != d.doc_id else ""
         where = f" {d.url}" if d.url else ""
-        cli.out.print(Text(visible(f"  {d.doc_id}  {_outlet_of(d, by_id)}, {d.date or 'date unknown'} — {d.title}"
+        cli.out.print(Text(visible(f"  {d.doc_id}  {_outlet_of(d, stories)}, {d.date or 'date unknown'} — {d.title}"
                                    f" ({d.passages} passages{copy}){where}")))
 
 
-def _outlet_of(doc, by_id: dict) -> str:
+def _outlet_of(doc, stories: dict[str, str]) -> str:
     """The document's outlet; for a copy whose outlet is unknown, the outlet its story is
-    known by ("Los Angeles Times (copy)"), rather than a file name."""
+    known by ("Los Angeles Times (copy)", as citations show it), rather than a file name."""
     if doc.source:
         return doc.source
-    first = by_id.get(doc.dup_group)
-    if first is not None and first.source:
-        return f"{first.source} (copy)"
-    twins = sorted({d.source for d in by_id.values() if d.dup_group == doc.dup_group and d.source})
-    if twins:
-        return f"{twins[0]} (copy)"
-    return "outlet unknown"
+    known = stories.get(doc.dup_group)
+    return f"{known} (copy)" if known else "outlet unknown"
+
+
+def _stories(docs) -> dict[str, str]:
+    # loaded with the store, not by `qa --help`
+    from qa.index.store import story_outlets
+
+    return story_outlets((d.dup_group, d.doc_id, d.source) for d in docs)
 
 
 def _by_outlet(docs) -> list[dict]:
     """Documents counted by outlet, with the range of their dates."""
-    by_id = {d.doc_id: d for d in docs}
+    docs = list(docs)
+    stories = _stories(docs)
     rows: dict[str, dict] = {}
-    for d in by_id.values():
-        row = rows.setdefault(_outlet_of(d, by_id), {"documents": 0, "dates": [], "undated": 0})
+    for d in docs:
+        row = rows.setdefault(_outlet_of(d, stories), {"documents": 0, "dates": [], "undated": 0})
         row["documents"] += 1
         if d.date:
             row["dates"].append(d.date)

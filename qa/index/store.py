@@ -28,7 +28,7 @@ import os
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -94,14 +94,18 @@ def _whole_documents(docs: Sequence[NewDocument], limit: int) -> list[list[NewDo
     return groups
 
 
-def _story_outlets(metas: Sequence[dict[str, Any]]) -> dict[str, str]:
-    """For each duplicate group (one story, several articles), the outlet one of its
-    copies names (the first in alphabetical order, so that it does not depend on order)."""
+def story_outlets(copies: Iterable[tuple[str, str, str | None]]) -> dict[str, str]:
+    """For each duplicate group (one story, several articles), given (group, doc id,
+    outlet) of its copies: the outlet of its first stored copy (whose doc id is the
+    group's), else the first another copy names in alphabetical order (not by read order)."""
     named: dict[str, set[str]] = defaultdict(set)
-    for m in metas:
-        if m.get("source"):
-            named[str(m.get("dup_group", "") or m.get("doc_id", ""))].add(str(m["source"]))
-    return {group: min(names) for group, names in named.items()}
+    first: dict[str, str] = {}
+    for group, doc_id, source in copies:
+        if source:
+            named[group].add(source)
+            if doc_id == group:
+                first[group] = source
+    return {group: first.get(group) or min(names) for group, names in named.items()}
 
 
 def _meta_to_passage(pid: str, text: str, meta: dict[str, Any], score: float,
@@ -401,7 +405,9 @@ class Store:
                                  sources=[str(m.get("source") or "") for m in metas],
                                  # from `date`, not `date_n`: right before the upgrade too
                                  dates=[date_number(m.get("date")) or 0 for m in metas])
-            self._lexical = _Lexical(len(index.ids), self._writes, now, index, _story_outlets(metas))
+            outlets = story_outlets((str(m.get("dup_group", "") or m.get("doc_id", "")), str(m.get("doc_id", "")),
+                                     m.get("source") or None) for m in metas)
+            self._lexical = _Lexical(len(index.ids), self._writes, now, index, outlets)
         return self._lexical.index
 
     def _story_outlets(self) -> dict[str, str]:
@@ -464,8 +470,9 @@ class Store:
             row_of = dict(zip(ids, rows))
             matrix = kept[1]
             scores = [float(matrix[row_of[pid]] @ embedding) for pid in got["ids"]]
+        outlets = self._story_outlets()
         found = {
-            pid: _meta_to_passage(pid, text, meta, score, self._story_outlets())
+            pid: _meta_to_passage(pid, text, meta, score, outlets)
             for pid, text, meta, score in zip(got["ids"], got["documents"], got["metadatas"], scores)
         }
         return [found[i] for i in ids if i in found]
