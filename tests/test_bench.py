@@ -127,3 +127,29 @@ def test_the_server_and_keep_alive_rows_hold_the_issue_19_goals(full_result):
     assert lines["llama-cpp-python: follow-up first token / first question's"].endswith("| **no** |")
     assert lines["llama-server: follow-up first token / first question's"].endswith("| <= 1.2 | yes |")
     assert lines["two `qa ask` in a row, no `qa serve`: second's process start to first token"].endswith("| yes |")
+
+
+def test_the_stock_server_baseline_differs_from_ours_only_by_our_changes(monkeypatch, tmp_path):
+    """`qa bench --only server` measures llama-cpp-python's server as the package ships it
+    beside ours: the same command but for the launcher and our logits and cache flags."""
+    import importlib.util
+    from pathlib import Path
+
+    from evals.bench.everyday import stock_llama_cpp_python
+    from qa.models.embedded import EmbeddedServer
+    from qa.settings import Settings
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: object() if name == "llama_cpp" else real_find_spec(name, *a))
+    server = EmbeddedServer(Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", llama_server=None))
+    ours = server._command(Path("model.gguf"), 8123)
+    with stock_llama_cpp_python():
+        stock = server._command(Path("model.gguf"), 8123)
+    assert server._command(Path("model.gguf"), 8123) == ours  # put back
+    assert ours[1:3] == ["-m", "qa.models.llama_cpp_server"] and stock[1:3] == ["-m", "llama_cpp.server"]
+    ours_rest = list(ours)
+    for flag in ("--logits_all", "--cache", "--cache_type", "--cache_size"):
+        i = ours_rest.index(flag)
+        del ours_rest[i:i + 2]
+    assert stock[3:] == ours_rest[3:] and "--port" in stock

@@ -146,6 +146,67 @@ def test_the_install_check_runs_llama_cpp_on_this_cpu():
     assert done.stdout.strip().splitlines()[-1] == "llama.cpp runs the model on this CPU"
 
 
+_LOAD = (
+    "import sys\n"
+    "from qa.models.llama_cpp_server import without_repacking\n"
+    "if sys.argv[2] == 'patched': without_repacking()\n"
+    "from llama_cpp import Llama\n"
+    "Llama(model_path=sys.argv[1], n_ctx=256, n_threads=2, verbose=True)\n"
+)
+
+
+def test_the_model_server_loads_the_weights_without_a_repacked_copy():
+    """The server launcher turns off llama.cpp's repacked second copy of the weights (596 MiB,
+    and slower prompts on these machines); the same load without it makes that copy, so this
+    test sees the difference and not a CPU that never repacks."""
+    from qa.models.embedded import ensure_model
+
+    model = str(ensure_model(Settings().cache_dir))
+    logs = {}
+    for mode in ("patched", "plain"):
+        done = subprocess.run([sys.executable, "-c", _LOAD, model, mode], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "CPU_Mapped model buffer" in done.stderr, done.stderr[-2000:]
+        logs[mode] = done.stderr
+    if "CPU_REPACK" not in logs["plain"]:
+        pytest.skip("llama.cpp does not repack weights on this CPU")
+    assert "CPU_REPACK" not in logs["patched"]
+
+
+_CACHED = (
+    "import json, sys\n"
+    "from qa.models.llama_cpp_server import lean_prompt_states, without_repacking\n"
+    "without_repacking(); lean_prompt_states()\n"
+    "from llama_cpp import Llama, LlamaRAMCache\n"
+    "fixed = 'Answer from the passages. ' + 'The Syrian army retook Deir el-Zour from Islamic State. ' * 20\n"
+    "def ask(llm, prompt): return llm(prompt, max_tokens=12, temperature=0)['choices'][0]['text']\n"
+    "cached = Llama(model_path=sys.argv[1], n_ctx=1024, n_threads=2, verbose=False)\n"
+    "cached.set_cache(LlamaRAMCache(capacity_bytes=64 * 2**20))\n"
+    "ask(cached, fixed + 'Who retook it?')\n"
+    "ask(cached, 'Rewrite the question: where is it?')  # another prompt: its state replaces the first\n"
+    "states = list(cached.cache.cache_state.values())\n"
+    "follow_up = ask(cached, fixed + 'Where is it?')  # restores the first state, reads the rest\n"
+    "fresh = Llama(model_path=sys.argv[1], n_ctx=1024, n_threads=2, verbose=False)\n"
+    "ask(fresh, fixed + 'Who retook it?')\n"
+    "print(json.dumps({'follow_up': follow_up, 'fresh': ask(fresh, fixed + 'Where is it?'),\n"
+    "                  'states': len(states), 'logits_kept': sum(s.scores.size for s in states)}))\n"
+)
+
+
+def test_a_restored_prompt_state_answers_as_the_live_one_and_keeps_no_logits():
+    """The server's prompt cache: after another prompt, the answer prompt's saved state is
+    restored and only the new tokens are read; the answer is the one a model that never left
+    that prompt writes, and the saved states hold no copy of the logits (297 MiB each)."""
+    from qa.models.embedded import ensure_model
+
+    model = str(ensure_model(Settings().cache_dir))
+    done = subprocess.run([sys.executable, "-c", _CACHED, model], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["states"] == 2 and got["logits_kept"] == 0, got
+    assert got["follow_up"] == got["fresh"], got
+
+
 def _cache_with_the_real_models(tmp_path):
     """A cache dir of its own (its own server announcement) that links the real model files."""
     from qa.models.embed import ONNX_FILE

@@ -104,13 +104,16 @@ def bench_cmd(
             # llama-cpp-python's server (the default) and llama.cpp's own when QA_LLAMA_SERVER
             # names it, one after the other in this run
             follow_ups = [(c.history[0], c.question) for c in dev if c.history and c.answerable][:questions]
-            kinds = {"llama_cpp_python": settings.model_copy(update={"llama_server": None})}
+            # and, first, llama-cpp-python's server as the package ships it: the baseline of ours
+            plain = settings.model_copy(update={"llama_server": None})
+            kinds = {"llama_cpp_python_stock": (plain, True), "llama_cpp_python": (plain, False)}
             from qa.models.embedded import llama_server_binary
 
             if llama_server_binary(settings):
-                kinds["llama_server"] = settings
-            result["server"] = {name: everyday.bench_server(name, kind, store, embedder, asked, follow_ups, runs, _say)
-                                for name, kind in kinds.items()}
+                kinds["llama_server"] = (settings, False)
+            result["server"] = {name: everyday.bench_server(name, kind, store, embedder, asked, follow_ups, runs, _say,
+                                                            stock=stock)
+                                for name, (kind, stock) in kinds.items()}
         if Section.keepalive in chosen:
             result["keep_alive"] = everyday.bench_keep_alive(asked, settings.data_dir, runs, _say)
         if Section.tui in chosen:

@@ -8,6 +8,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from evals.bench.probes import run_on_terminal
@@ -37,15 +38,47 @@ def _first_token_s(assistant, question: str) -> tuple[float | None, float]:
     return first, time.perf_counter() - started
 
 
+# what `qa.models.llama_cpp_server` and our flags change in llama-cpp-python's server
+_OUR_FLAGS = ("--logits_all", "--cache", "--cache_type", "--cache_size")
+
+
+@contextmanager
+def stock_llama_cpp_python():
+    """Servers started meanwhile run llama-cpp-python's server as the package ships it (logits
+    of every prompt token kept, weights repacked, no prompt cache), with our other flags: the
+    baseline that the launcher's changes are measured against, in the same run."""
+    from qa.models.embedded import EmbeddedServer
+
+    ours = EmbeddedServer._command
+
+    def command(self, model: Path, port: int) -> list[str]:
+        cmd = ours(self, model, port)
+        if "qa.models.llama_cpp_server" not in cmd:
+            return cmd
+        cmd[cmd.index("qa.models.llama_cpp_server")] = "llama_cpp.server"
+        for flag in _OUR_FLAGS:
+            if flag in cmd:
+                i = cmd.index(flag)
+                del cmd[i:i + 2]
+        return cmd
+
+    EmbeddedServer._command = command  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        EmbeddedServer._command = ours  # type: ignore[method-assign]
+
+
 def bench_server(label: str, settings: Settings, store: Store, embedder, questions: Sequence[str],
-                 follow_ups: Sequence[tuple[str, str]], runs: int, say: Say) -> dict:
+                 follow_ups: Sequence[tuple[str, str]], runs: int, say: Say, stock: bool = False) -> dict:
     """One embedded server kind (`settings.llama_server` says which), its own process:
     - warm first token: the fixed prompt read, one question (and the prompt tokens it reads);
     - follow-up first token vs the first question's, in one conversation (the follow-up's
       rewrite prompt must not evict the answer prompt's cached start);
     - two threads asking at once vs one question alone (no one re-reads the fixed prompt
       because of the other);
-    - the server's peak resident memory, next to the model file's size."""
+    - the server's peak resident memory, next to the model file's size.
+    `stock`: llama-cpp-python's server as the package ships it (see `stock_llama_cpp_python`)."""
     from qa import Assistant
     from qa.models.embedded import EmbeddedServer, ensure_model, llama_server_binary
     from qa.runtime import make_llm
@@ -53,7 +86,8 @@ def bench_server(label: str, settings: Settings, store: Store, embedder, questio
     settings = settings.model_copy(update={"keep_alive": "0"})  # a server of its own, stopped after
     say(f"{label}: starting the server")
     started = time.perf_counter()
-    llm = make_llm(settings)
+    with stock_llama_cpp_python() if stock else nullcontext():
+        llm = make_llm(settings)
     start_s = time.perf_counter() - started
     server: EmbeddedServer = llm.server  # type: ignore[attr-defined]
 
@@ -97,7 +131,8 @@ def bench_server(label: str, settings: Settings, store: Store, embedder, questio
             pair_ratio.append(pair / single)
         follow_ratio = [b / a for a, b in zip(first_q, follow_q)]
         return {
-            "server": "llama-server" if llama_server_binary(settings) else "llama-cpp-python",
+            "server": ("llama-server" if llama_server_binary(settings)
+                       else "llama-cpp-python as shipped" if stock else "llama-cpp-python"),
             "start_s": round(start_s, 2),
             "warm_first_token_s": summary(warm),
             "question_total_s": summary(alone),

@@ -112,6 +112,9 @@ def llama_server_binary(settings: Settings) -> Path | None:
 
 
 STOP_GRACE_S = 1.0
+# llama-cpp-python's prompt cache: the model states it keeps (about 28 KiB per token, so an
+# answer prompt of 1,300 tokens is 37 MiB) beyond the one it computes in
+PROMPT_CACHE_BYTES = 64 * 2**20
 SERVER_FILE = "server.json"
 
 
@@ -267,7 +270,8 @@ class EmbeddedServer:
                 "(see README) or set QA_LLM_BASE_URL to another endpoint"
             )
         return [
-            sys.executable, "-m", "llama_cpp.server",
+            # llama-cpp-python's server without the repacked copy of the weights (see the module)
+            sys.executable, "-m", "qa.models.llama_cpp_server",
             "--model", str(model),
             "--model_alias", MODEL_NAME,
             "--host", "127.0.0.1",
@@ -276,6 +280,16 @@ class EmbeddedServer:
             "--n_threads", str(settings.server_threads),
             "--n_threads_batch", str(settings.server_threads),
             "--verbose", "False",
+            # Its default (True) computes and keeps the logits of every prompt token: 151,936
+            # floats each, 0.95 GB more resident memory and slower prompts. Only log-probabilities
+            # need them, and the pipeline asks for none.
+            "--logits_all", "False",
+            # Restore the saved state sharing the longest prefix with each new prompt: after a
+            # follow-up's rewrite, a check or another process's question the answer prompt's
+            # fixed start is not read again. 64 MiB holds the last two or three answer states.
+            "--cache", "True",
+            "--cache_type", "ram",
+            "--cache_size", str(PROMPT_CACHE_BYTES),
             # By default a new request cuts the running answer short (it ends as if done):
             # questions from the chat and a script at once must each get their whole answer.
             "--interrupt_requests", "False",
