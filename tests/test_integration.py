@@ -178,6 +178,9 @@ _CACHED = (
     "from qa.models.llama_cpp_server import lean_prompt_states, without_repacking\n"
     "without_repacking(); lean_prompt_states()\n"
     "from llama_cpp import Llama, LlamaRAMCache\n"
+    "restored, lean_load = [], Llama.load_state\n"
+    "def counted(self, state): restored.append(state.n_tokens); lean_load(self, state)\n"
+    "Llama.load_state = counted\n"
     "fixed = 'Answer from the passages. ' + 'The Syrian army retook Deir el-Zour from Islamic State. ' * 20\n"
     "def ask(llm, prompt): return llm(prompt, max_tokens=12, temperature=0)['choices'][0]['text']\n"
     "cached = Llama(model_path=sys.argv[1], n_ctx=1024, n_threads=2, verbose=False)\n"
@@ -186,10 +189,12 @@ _CACHED = (
     "ask(cached, 'Rewrite the question: where is it?')  # another prompt: its state replaces the first\n"
     "states = list(cached.cache.cache_state.values())\n"
     "follow_up = ask(cached, fixed + 'Where is it?')  # restores the first state, reads the rest\n"
+    "restored_tokens = restored[-1] if restored else 0\n"
     "fresh = Llama(model_path=sys.argv[1], n_ctx=1024, n_threads=2, verbose=False)\n"
     "ask(fresh, fixed + 'Who retook it?')\n"
     "print(json.dumps({'follow_up': follow_up, 'fresh': ask(fresh, fixed + 'Where is it?'),\n"
-    "                  'states': len(states), 'logits_kept': sum(s.scores.size for s in states)}))\n"
+    "                  'states': len(states), 'logits_kept': sum(s.scores.size for s in states),\n"
+    "                  'restored_tokens': restored_tokens}))\n"
 )
 
 
@@ -204,6 +209,7 @@ def test_a_restored_prompt_state_answers_as_the_live_one_and_keeps_no_logits():
     assert done.returncode == 0, done.stderr[-2000:]
     got = json.loads(done.stdout.strip().splitlines()[-1])
     assert got["states"] == 2 and got["logits_kept"] == 0, got
+    assert got["restored_tokens"] > 100, got  # the first prompt's state, not a re-read
     assert got["follow_up"] == got["fresh"], got
 
 

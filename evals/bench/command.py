@@ -103,7 +103,9 @@ def bench_cmd(
         if Section.server in chosen:
             # llama-cpp-python's server (the default) and llama.cpp's own when QA_LLAMA_SERVER
             # names it, one after the other in this run
-            follow_ups = [(c.history[0], c.question) for c in dev if c.history and c.answerable][:questions]
+            # each run its own questions (see bench_server): `questions` warm ones and 3 more a run
+            pool = [c.question for c in spread(answerable, (questions + 3) * runs)]
+            follow_ups = [(c.history[0], c.question) for c in dev if c.history and c.answerable][:questions * runs]
             # and, first, llama-cpp-python's server as the package ships it: the baseline of ours
             plain = settings.model_copy(update={"llama_server": None})
             kinds = {"llama_cpp_python_stock": (plain, True), "llama_cpp_python": (plain, False)}
@@ -111,7 +113,7 @@ def bench_cmd(
 
             if llama_server_binary(settings):
                 kinds["llama_server"] = (settings, False)
-            result["server"] = {name: everyday.bench_server(name, kind, store, embedder, asked, follow_ups, runs, _say,
+            result["server"] = {name: everyday.bench_server(name, kind, store, embedder, pool, follow_ups, runs, _say,
                                                             stock=stock)
                                 for name, (kind, stock) in kinds.items()}
         if Section.keepalive in chosen:

@@ -78,11 +78,17 @@ def bench_server(label: str, settings: Settings, store: Store, embedder, questio
     - two threads asking at once vs one question alone (no one re-reads the fixed prompt
       because of the other);
     - the server's peak resident memory, next to the model file's size.
-    `stock`: llama-cpp-python's server as the package ships it (see `stock_llama_cpp_python`)."""
+    `stock`: llama-cpp-python's server as the package ships it (see `stock_llama_cpp_python`).
+    Every run asks questions of its own (`questions` holds `runs` equal shares, the last
+    three of each for the two threads; `follow_ups` too): with a prompt cache, a question
+    asked before can find its whole prompt saved and answer at once."""
     from qa import Assistant
     from qa.models.embedded import EmbeddedServer, ensure_model, llama_server_binary
     from qa.runtime import make_llm
 
+    per_run, follow_ups_per_run = len(questions) // runs, max(1, len(follow_ups) // runs)
+    if per_run < 4:
+        raise ValueError(f"the server bench needs 4 questions a run, got {len(questions)} for {runs} runs")
     settings = settings.model_copy(update={"keep_alive": "0"})  # a server of its own, stopped after
     say(f"{label}: starting the server")
     started = time.perf_counter()
@@ -98,16 +104,19 @@ def bench_server(label: str, settings: Settings, store: Store, embedder, questio
         one = assistant()
         warm, alone, first_q, follow_q, pairs, pair_ratio = [], [], [], [], [], []
         for run in range(runs):
-            for i, q in enumerate(questions):
-                say(f"{label}: warm question run {run + 1}/{runs}, {i + 1}/{len(questions)}")
+            mine = questions[run * per_run:(run + 1) * per_run]
+            (*warm_questions, q0, q1, q2) = mine
+            for i, q in enumerate(warm_questions):
+                say(f"{label}: warm question run {run + 1}/{runs}, {i + 1}/{len(warm_questions)}")
                 one.new_conversation()
                 one.warm_up()
                 ttft, total = _first_token_s(one, q)
                 if ttft is not None:
                     warm.append(ttft)
                 alone.append(total)
-            for i, (first, follow) in enumerate(follow_ups):
-                say(f"{label}: follow-up run {run + 1}/{runs}, {i + 1}/{len(follow_ups)}")
+            pairs_of_run = follow_ups[run * follow_ups_per_run:(run + 1) * follow_ups_per_run]
+            for i, (first, follow) in enumerate(pairs_of_run):
+                say(f"{label}: follow-up run {run + 1}/{runs}, {i + 1}/{len(pairs_of_run)}")
                 one.new_conversation()
                 one.warm_up()
                 a, _ = _first_token_s(one, first)
@@ -116,10 +125,10 @@ def bench_server(label: str, settings: Settings, store: Store, embedder, questio
                     first_q.append(a)
                     follow_q.append(b)
             say(f"{label}: two threads at once, run {run + 1}/{runs}")
-            q1, q2 = questions[run % len(questions)], questions[(run + 1) % len(questions)]
             one.new_conversation()
             one.warm_up()
-            single = _first_token_s(one, q1)[1]
+            single = _first_token_s(one, q0)[1]
+            one.warm_up()
             t0 = time.perf_counter()
             threads = [threading.Thread(target=_first_token_s, args=(assistant(), q)) for q in (q1, q2)]
             for t in threads:

@@ -281,12 +281,13 @@ class EmbeddedServer:
             "--n_threads_batch", str(settings.server_threads),
             "--verbose", "False",
             # Its default (True) computes and keeps the logits of every prompt token: 151,936
-            # floats each, 0.95 GB more resident memory and slower prompts. Only log-probabilities
+            # floats each, 928 MiB more resident memory here and slower prompts. Only log-probabilities
             # need them, and the pipeline asks for none.
             "--logits_all", "False",
             # Restore the saved state sharing the longest prefix with each new prompt: after a
             # follow-up's rewrite, a check or another process's question the answer prompt's
-            # fixed start is not read again. 64 MiB holds the last two or three answer states.
+            # fixed start is not read again. 64 MiB holds the last answer state or two (a
+            # prompt over about 2,300 tokens is not kept; the next one then reads it again).
             "--cache", "True",
             "--cache_type", "ram",
             "--cache_size", str(PROMPT_CACHE_BYTES),

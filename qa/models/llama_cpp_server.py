@@ -5,7 +5,7 @@ made before it starts (each function below says why):
 - the prompt cache's saved states hold the model's state, not a copy of the logits.
 
 On this project's 2-core machines the repacked copy cost 596 MiB of resident memory (the
-mapped file stays resident beside it) and read prompts at 74-79 tokens/s against 99-117
+mapped file stays resident beside it) and read prompts at 73-79 tokens/s against 99-117
 without it; generation runs at the same 11-12 tokens/s either way
 (`evals/measurements/2026-12-01-server-memory/`). Written by hand because no option of the
 package reaches either.
@@ -55,28 +55,36 @@ def lean_prompt_states() -> None:
 
     if getattr(Llama.save_state, "lean", False):
         return
+    stock_save, stock_load = Llama.save_state, Llama.load_state
 
     def save_state(self: Llama) -> LlamaState:
+        if self._logits_all:  # log-probabilities read the saved logits: the package's own way
+            return stock_save(self)
         ctx = self._ctx.ctx
         size = lib.llama_state_get_size(ctx)  # exact: about 28 KiB per token
         state = bytearray(size)  # written in place: one copy of the state, not three
         view = (ctypes.c_uint8 * size).from_buffer(state)
-        used = lib.llama_state_get_data(ctx, view, size)
+        used = lib.llama_state_get_data(ctx, view, size) if size else 0
         del view
-        if used > size:
-            raise RuntimeError("Failed to copy llama state data")
+        n_tokens = self.n_tokens
+        if not 0 < used <= size:  # not saved (llama.cpp says 0): restoring it reads the prompt again
+            used, n_tokens = 0, 0
         del state[used:]
         return LlamaState(input_ids=self.input_ids.copy(), scores=np.empty((0, 0), dtype=np.single),
-                          n_tokens=self.n_tokens, llama_state=state, llama_state_size=used, seed=self._seed)
+                          n_tokens=n_tokens, llama_state=state, llama_state_size=used, seed=self._seed)
 
     def load_state(self: Llama, state: LlamaState) -> None:
+        if self._logits_all or not isinstance(state.llama_state, bytearray):
+            stock_load(self, state)
+            return
         self.input_ids = state.input_ids.copy()
-        self.n_tokens = state.n_tokens
         self._requires_eval = True  # the next decode computes the logits again
         self._seed = state.seed
         size = state.llama_state_size
-        if lib.llama_state_set_data(self._ctx.ctx, (ctypes.c_uint8 * size).from_buffer(state.llama_state), size) != size:
-            raise RuntimeError("Failed to set llama state data")
+        restored = size > 0 and lib.llama_state_set_data(
+            self._ctx.ctx, (ctypes.c_uint8 * size).from_buffer(state.llama_state), size) == size
+        # a state that did not restore leaves no tokens behind: the prompt is read in full
+        self.n_tokens = state.n_tokens if restored else 0
 
     save_state.lean = True  # type: ignore[attr-defined]
     Llama.save_state = save_state  # type: ignore[method-assign]
