@@ -14,6 +14,9 @@ from qa.articles.clean import _DATE_PATTERNS, parse_date
 
 EVALS_DIR = Path(__file__).resolve().parent
 DEV_SET = EVALS_DIR / "dev.jsonl"
+# Questions about the seeds written before any answer to them was read, and never used to
+# tune the pipeline: how far the dev figures generalise (`qa eval --suite heldout`).
+HELDOUT_SET = EVALS_DIR / "heldout.jsonl"
 RGB_FILE = EVALS_DIR / "data" / "rgb" / "en_fact.json"
 KINDS = {"single", "one-outlet", "spelling", "conflict", "follow-up", "unanswerable", "near-miss"}
 
@@ -23,7 +26,7 @@ class Case:
     """One question to score. `facts`: each fact is a tuple of accepted variants."""
 
     id: str
-    suite: str  # "dev", "rgb-noise" or "rgb-negative"
+    suite: str  # "dev", "heldout", "rgb-noise", "rgb-negative", "archive" or "archive-dev"
     kind: str
     question: str
     answerable: bool
@@ -40,8 +43,9 @@ class CaseError(ValueError):
     pass
 
 
-def load_dev(path: Path = DEV_SET) -> list[Case]:
-    """The dev set: one JSON object per line (see evals/README.md for the fields)."""
+def load_dev(path: Path = DEV_SET, suite: str = "dev") -> list[Case]:
+    """The dev set (or the held-out set, `suite`): one JSON object per line (see
+    evals/README.md for the fields)."""
     cases: list[Case] = []
     seen: set[str] = set()
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -51,7 +55,7 @@ def load_dev(path: Path = DEV_SET) -> list[Case]:
             row = json.loads(line)
             case = Case(
                 id=row["id"],
-                suite="dev",
+                suite=suite,
                 kind=row["kind"],
                 question=row["question"],
                 answerable=bool(row["answerable"]),

@@ -23,13 +23,14 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 class Suite(str, Enum):
     dev = "dev"
+    heldout = "heldout"
     rgb = "rgb"
     archive = "archive"
     all = "all"
 
 
-SUITES = {Suite.dev: ["dev"], Suite.rgb: ["rgb"], Suite.archive: ["archive", "archive-dev"],
-          Suite.all: ["dev", "rgb", "archive", "archive-dev"]}
+SUITES = {Suite.dev: ["dev"], Suite.heldout: ["heldout"], Suite.rgb: ["rgb"],
+          Suite.archive: ["archive", "archive-dev"], Suite.all: ["dev", "heldout", "rgb", "archive", "archive-dev"]}
 
 
 def _git_commit() -> str | None:
@@ -67,6 +68,7 @@ def _judge(settings, llm):
 
 def eval_cmd(
     suite: Annotated[Suite, typer.Option("--suite", help="dev: the questions over the seed articles; "
+                                         "heldout: other questions over them, never used to tune the pipeline; "
                                          "rgb: RGB en_fact noise robustness and negative rejection, a small corpus per question; "
                                          "archive: every RGB snippet and the seeds in one store, half of the questions with "
                                          "their answer left out, and the dev set asked again over it; all: every suite.")] = Suite.dev,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from llama_index.core.evaluation.retrieval.metrics import MRR, HitRate
 
-from evals.cases import Case, archive_cases, archive_dev_cases, load_dev, load_rgb, spread
+from evals.cases import HELDOUT_SET, Case, archive_cases, archive_dev_cases, load_dev, load_rgb, spread
 from evals.scoring import (
     all_found,
     citation_counts,
@@ -32,9 +32,14 @@ MAX_ERRORS_IN_A_ROW = 3
 LOWER_IS_BETTER = {"false_refusal", "latency_p50_ms", "latency_p95_ms", "errors"}
 
 
+SEED_SUITES = {"dev", "heldout"}  # questions about the seed articles alone
+
+
 def load_suite(name: str, limit: int | None) -> list[Case]:
     if name == "dev":  # spread, so that a limited run still covers every kind of question
         return spread(load_dev(), limit)
+    if name == "heldout":  # questions about the seeds never used to tune anything
+        return spread(load_dev(HELDOUT_SET, "heldout"), limit)
     if name == "rgb":
         return load_rgb("noise", limit) + load_rgb("negative", limit)
     if name == "archive":  # RGB questions over one store of every snippet and the seeds
@@ -67,11 +72,11 @@ class Stores:
         return Store(self.root / "chroma", collection=name, model_id=self.embedder.model_id, rebuild=True)
 
     def for_case(self, case: Case) -> Store:
-        key = case.collection or ("dev-seeds" if case.suite == "dev" else case.id)
+        key = case.collection or ("dev-seeds" if case.suite in SEED_SUITES else case.id)
         if key in self._stores:
             return self._stores[key]
         store = self._store(key)
-        if case.suite == "dev":
+        if case.suite in SEED_SUITES:
             report = ingest([seeds_dir()], store=store, embedder=self.embedder, **self.chunking)
         else:  # an RGB query's corpus, or the archive, ingested like any user's files
             folder = self.root / "files" / key

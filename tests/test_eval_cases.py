@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from evals.cases import _folded, _rgb_facts, archive_dev_cases, load_archive, load_dev, load_rgb, spread
+from evals.cases import HELDOUT_SET, _folded, _rgb_facts, archive_dev_cases, load_archive, load_dev, load_rgb, spread
 from evals.scoring import normalise
 from qa.articles.ingest import seeds_dir
 from qa.articles.loaders import load_article
@@ -25,8 +25,16 @@ def test_dev_set_covers_what_the_suite_promises():
     assert all(not c.history for c in cases if c.kind != "follow-up")
 
 
+def test_the_held_out_set_asks_what_the_dev_set_does_not():
+    dev, held = load_dev(), load_dev(HELDOUT_SET, "heldout")
+    assert {c.suite for c in held} == {"heldout"} and len(held) >= 15
+    assert sum(c.answerable for c in held) >= 10 and sum(not c.answerable for c in held) >= 5
+    assert not {c.question.lower() for c in held} & {c.question.lower() for c in dev}
+    assert not {c.id for c in held} & {c.id for c in dev}
+
+
 def test_every_reference_fact_is_stated_by_its_supporting_articles(seed_texts):
-    for case in load_dev():
+    for case in load_dev() + load_dev(HELDOUT_SET, "heldout"):
         assert set(case.docs) <= set(seed_texts), case.id
         for variants in case.facts:
             holders = [d for d in case.docs if any(normalise(v) in seed_texts[d] for v in variants)]
