@@ -154,3 +154,19 @@ def test_a_dateline_names_the_agency_and_a_date_without_a_year_stays_unknown():
     assert (dated.source, dated.date) == ("Reuters", "2017-11-03")
     plain = clean_text("Syria retakes town\n\nThe U.S. (and its allies) - said the town was retaken on Friday.\n")
     assert plain.source is None
+
+
+def test_a_date_that_opens_the_text_is_its_dateline_not_a_sentence_of_it():
+    """A search result's or wire story's date before its text says when it was written: it
+    becomes the article's date and leaves the text, so an answer cannot cite it as the date
+    of what the article tells ("Sep 13, 2022" for when a game was released)."""
+    text = "Sep 13, 2022 ... ... to The Legend of Zelda: Breath of the Wild has been revealed! More soon."
+    cleaned = clean_text(text)
+    assert cleaned.date == "2022-09-13"
+    assert [p.text for p in cleaned.paragraphs] == ["to The Legend of Zelda: Breath of the Wild has been revealed! More soon."]
+    assert all(text[p.start : p.end] == p.text for p in cleaned.paragraphs)
+    wire = clean_text("Nov. 3, 2017 — Syrian troops retook the city on Friday, state media said.")
+    assert (wire.date, wire.paragraphs[0].text) == ("2017-11-03", "Syrian troops retook the city on Friday, state media said.")
+    # a date that is part of the sentence stays in it
+    for sentence in ("Sep 13, 2022 was the day the sequel was revealed.", "On Sep 13, 2022 - a Tuesday - it was revealed."):
+        assert clean_text(sentence).paragraphs[0].text == sentence

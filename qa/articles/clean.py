@@ -104,6 +104,26 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+# A date that opens a paragraph, set off from its text ("Jul 30, 2019 ... After decades",
+# "Nov. 3, 2017 — Syrian troops"): a search result's or a wire story's dateline on the text's
+# own line. It says when the article was written, not when what it tells happened, so it is
+# the article's date and not a sentence of it: an answer may not take it for an event's date.
+_LEADING_DATE = re.compile(
+    rf"^(?:(?:{_MONTHS})\.? \d{{1,2}},? (?:19|20)\d\d|\d{{1,2}} (?:{_MONTHS})\.? (?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)"
+    r"\s*(?:\.{3}|…|[-—–|:])\s*(?:\.{3}\s*|…\s*)?(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _leading_dateline(line: Paragraph) -> tuple[str, Paragraph] | None:
+    """The date that opens `line` (see `_LEADING_DATE`) and the line without it."""
+    m = _LEADING_DATE.match(line.text)
+    found = parse_date(m.group(0)) if m else None
+    if not m or found is None:
+        return None
+    return found, Paragraph(line.text[m.end():], line.start + m.end(), line.end)
+
+
 def _words(line: str) -> int:
     return len(line.split())
 
@@ -200,6 +220,10 @@ def clean_text(text: str, *, title: str | None = None, source: str | None = None
             found_date = found_date or parse_date(line.text)
             result.dropped.append(line.text)
             continue
+        if dated := _leading_dateline(line):
+            found_date = found_date or dated[0]
+            result.dropped.append(line.text[: len(line.text) - len(dated[1].text)].strip())
+            line = dated[1]
         candidates.append(line)
 
     # The headline: the first line that reads like one; short labels before it are menus.
