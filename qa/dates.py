@@ -9,9 +9,13 @@ htmldate read dates, not the year a question is about; these few patterns do.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 # 2019, not $2019, 2,019 or 2019.5; a four-digit number from 1900 to 2099 is read as a year
 YEAR = re.compile(r"(?<![\d$£€.,])((?:19|20)\d\d)(?!\d|[.,]\d)")
+# ... up to a decade from now: past that it is part of a name ("Cyberpunk 2077", "Blade Runner
+# 2049"), not a year a question or a story is about (news plans a decade ahead at most)
+LAST_NEWS_YEAR = date.today().year + 10
 _QUARTER = re.compile(
     r"\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)\b", re.IGNORECASE
 )
@@ -20,7 +24,7 @@ _QUARTER_WORDS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "1st
 
 def years(text: str) -> frozenset[str]:
     """The years `text` names ("in 2019", "the 2021 final")."""
-    return frozenset(YEAR.findall(text))
+    return frozenset(y for y in YEAR.findall(text) if int(y) <= LAST_NEWS_YEAR)
 
 
 def quarters(text: str) -> frozenset[str]:

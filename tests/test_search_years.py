@@ -66,3 +66,17 @@ def test_a_question_about_last_year_gets_that_years_passages(tmp_path, settings,
     sources = next(e for e in events if isinstance(e, Sources))
     assert "Naomi Osaka" in sources.passages[0].text
     assert events[-1].question == "Who won the women's final of the season last year (2020)?"
+
+
+def test_a_year_decades_ahead_is_part_of_a_name_not_a_time():
+    """"Cyberpunk 2077" is a game, not a question about 2077: read as a year, it would send
+    the passages about its 2020 release last and refuse them as about another year."""
+    from qa.answering.binding import binds
+    from qa.dates import LAST_NEWS_YEAR, years
+
+    assert years("What is the release date of Cyberpunk 2077?") == frozenset()
+    assert years("Who won in 2019, and who will host in 2032?") == {"2019", "2032"}
+    assert LAST_NEWS_YEAR >= 2036
+    assert binds("It was released on December 10, 2020 [1].",
+                 "Cyberpunk 2077 had been delayed three times. It was finally released on December 10, 2020.",
+                 "What is the release date of Cyberpunk 2077?")
