@@ -18,6 +18,11 @@ def test_the_first_wh_phrase_sets_the_kind():
     assert expected("What is the population of the town?") is Kind.NUMBER
     assert expected("What share of the vote did they win?") is Kind.NUMBER
     assert expected("What is the capital of the province?") is None
+    # "what is the ... date of" asks for a date, "what was the day of" for a time
+    assert expected("What is the release date of the game?") is Kind.DATE
+    assert expected("What was the premiere date for the final season?") is Kind.DATE
+    assert expected("What was the day of the attack?") is Kind.TIME
+    assert expected("What is the capital of the year's host?") is None
 
 
 def test_an_answer_of_another_kind_does_not_answer():
@@ -117,3 +122,8 @@ def test_a_name_spelt_in_other_words_is_not_a_new_name_but_a_longer_name_is():
     assert not answers(question, "The militants still operate in Deir el-Zour province.")
     assert answers(question, "They operate between Deir el-Zour and Homs provinces.")
     assert answers("Who is the US Secretary of State?", "US Secretary of State Rex Tillerson said so.")
+
+
+def test_a_heading_does_not_answer_a_question_for_a_date():
+    assert not answers("What is the release date of God of War (2018)?", "Release Date Chronology: [1]")
+    assert answers("What is the release date of God of War (2018)?", "April 20, 2018 [1]")
