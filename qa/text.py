@@ -50,6 +50,21 @@ def numbers(text: str) -> set[str]:
     return {n.replace(",", "") for n in NUMBER.findall(text)}
 
 
+# An amount of money: a figure after a currency sign ("$10.4 billion", "US$ 5m") or before a
+# currency's name ("1.65 billion dollars", "300 million euros")
+_SCALE = r"(?:\s?(?:thousand|million|billion|trillion|bn|m)\b)?"
+_MONEY = re.compile(
+    r"(?:(?:US|A|C|HK)?\$|€|£|¥)\s?(\d+(?:[.,]\d+)*)"
+    rf"|(?<![\w.])(\d+(?:[.,]\d+)*){_SCALE}\s?(?:dollars?|euros?|pounds? sterling|pounds|yen|yuan|rupees?|usd|eur|gbp)\b",
+    re.IGNORECASE,
+)
+
+
+def money(text: str) -> set[str]:
+    """The figures of `text` that are amounts of money."""
+    return {(a or b).replace(",", "") for a, b in _MONEY.findall(text)}
+
+
 SPELLING_RATIO = 0.8  # difflib ratio above which two name stems are one name spelt two ways
 MIN_VARIANT_LEN = 4
 

@@ -116,3 +116,14 @@ def test_spelling_variants_match_whichever_side_is_longer():
     assert spelt_alike("zour", "alzour") and spelt_alike("alzour", "zour")
     assert spelt_alike("iraq", "iraqi") and spelt_alike("iraqi", "iraq")
     assert not spelt_alike("abadi", "assad")
+
+
+def test_a_figure_given_as_money_must_be_money_in_the_passage():
+    production = "Tesla vehicle production ; 2019, 365,232 ; 2020, 509,737 ; 2021 (Q1+Q2), 386,759 ..."
+    q = "What was Tesla's revenue in Q1 2021?"
+    assert not support("Tesla's revenue in Q1 2021 was $386,759.", production, q).ok
+    revenue = "Tesla reported revenue of $10.4 billion for the first quarter of 2021."
+    assert support("Tesla's revenue in Q1 2021 was $10.4 billion.", revenue, q).ok
+    # the same amount written with the currency's name instead of its sign
+    youtube = "Google did, in fact, purchase Youtube for 1.65 billion dollars in October of 2006."
+    assert support("Google bought YouTube for $1.65 billion.", youtube, "How much did Google pay for YouTube?").ok

@@ -6,7 +6,8 @@ judge model (too slow and too unreliable at 1.5B to run on every answer). A pass
 
 - every number of the sentence appears in the passage (so invented figures fail), even
   a number the question gave: "Who won in 2018?" answered from a passage about 2022 is
-  the right event with a fact no passage gives;
+  the right event with a fact no passage gives; and a figure the sentence gives as money
+  is money there too;
 - every name of the sentence (a capitalised word that is not its first word) appears in
   the passage or the question, allowing for spelling variants ("Zour" in "Alzour", "Zor"
   for "Zour"), so invented people and places fail;
@@ -29,7 +30,7 @@ from functools import lru_cache
 from qa.answering.binding import binds
 from qa.answering.citations import Claim, split_claims
 from qa.answering.injection import neutralise
-from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, numbers, spelt_alike, stem
+from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, money, numbers, spelt_alike, stem
 from qa.types import Passage
 
 MIN_COVERAGE = 0.5
@@ -81,7 +82,9 @@ def support(sentence: str, passage_text: str, given: str = "") -> Support:
         coverage = 1.0 if numbers(sentence) - numbers(given) or names(sentence) - known else 0.0
     return Support(
         coverage=coverage,
-        missing_numbers=frozenset(numbers(sentence) - numbers(passage_text)),
+        # a figure given as money must be money in the passage too: Tesla's "386,759"
+        # vehicles are not "$386,759" of revenue
+        missing_numbers=frozenset(numbers(sentence) - numbers(passage_text) | money(sentence) - money(passage_text)),
         missing_names=frozenset(_unknown_names(names(sentence), passage_words | known)),
     )
 
