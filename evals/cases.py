@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from qa.articles.clean import _DATE_PATTERNS, parse_date
+from qa.articles.clean import _DATE_PATTERNS, _MONTHS, parse_date
 
 EVALS_DIR = Path(__file__).resolve().parent
 DEV_SET = EVALS_DIR / "dev.jsonl"
@@ -146,8 +146,16 @@ def _norm(text: str) -> str:
 
 
 def _folded(text: str) -> str:
-    """Lower case without accents: "Chloé Zhao" is written "Chloe Zhao" in some snippets."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    """Lower case without accents, dates and sums in one form: "Chloé Zhao" is written
+    "Chloe Zhao" in some snippets, "June 2020" "June of 2020", "$1.65 billion" "1.65 billion
+    dollars"."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = _MONTH_OF_YEAR.sub(r"\1 \2", text)
+    return _DOLLARS.sub(lambda m: f"${m[1]}" + (f" {m[2]}" if m[2] else ""), text)
+
+
+_MONTH_OF_YEAR = re.compile(rf"\b((?:{_MONTHS})\.?(?: \d{{1,2}})?),? of ((?:19|20)\d\d)\b")  # "november 21 of 1998"
+_DOLLARS = re.compile(r"(?<![\w.$])(\d+(?:[.,]\d+)*)(?: (million|billion|trillion))? (?:us )?dollars\b")
 
 
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d\d)\b")
@@ -247,7 +255,7 @@ def load_archive(path: Path = RGB_FILE, seed: int = ARCHIVE_SEED) -> Archive:
         answerable.append(Case(id=f"archive-{row['id']}", suite="archive", kind="answerable",
                                question=row["query"], answerable=True, facts=_rgb_facts(row["answer"]),
                                docs=docs, corpus=corpus, collection="archive", with_seeds=True))
-    dates = [_dates(text) for _, text in corpus]
+    dates = [_dates(text) for text in lowered]
     for row in removed_rows:
         if _still_written(row, lowered, dates):
             dropped.append(f"rgb-{row['id']}: its answer may still be written in a kept snippet")

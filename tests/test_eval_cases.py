@@ -77,7 +77,7 @@ def test_the_archive_leaves_out_the_answers_of_its_removed_half():
     archive = load_archive()
     texts = [text.lower() for _, text in archive.corpus]
     assert len(texts) == len(set(texts)) > 700  # every distinct snippet once
-    assert len(archive.answerable) >= 40 and len(archive.absent) >= 20
+    assert len(archive.answerable) >= 40 and len(archive.absent) >= 15
     ids = dict(archive.corpus)
     for case in archive.answerable:  # its answer stays, in the snippets named as its evidence
         assert case.docs and set(case.docs) <= set(ids), case.id
@@ -127,6 +127,11 @@ def test_an_answer_written_another_way_is_still_written():
     row = {"query": "When was Super Mario Odyssey released?", "answer": [["October 27 2017", "Oct 27, 2017"]]}
     kept = ["the release date for super mario odyssey is 27/10/2017."]
     assert _still_written(row, kept, [_dates(k) for k in kept])
+    for gold, snippet in (("June 2020", "OpenAI first debuted GPT-3 in June of 2020."),
+                          ("$1.65 billion", "Google did purchase Youtube for 1.65 billion dollars."),
+                          ([["November 21 1998", "Nov 21, 1998"]], "Ocarina of Time was released on November 21 of 1998.")):
+        kept = [_folded(snippet)]
+        assert _still_written({"query": "When?", "answer": gold}, kept, [_dates(k) for k in kept]), gold
     row = {"query": "Who is the director of the Avatar movie?", "answer": "James Cameron"}
     assert _still_written(row, ["avatar, by cameron, opened in 2009."], [set()])
     assert not _still_written(row, ["cameron diaz starred in a comedy."], [set()])
