@@ -7,6 +7,7 @@ the passages each gave its model.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,9 +20,11 @@ _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
 
 
 def normalise(text: str) -> str:
+    """Lower case, one kind of dash and quote, no accents ("Chloe Zhao" is "Chloé Zhao")."""
     text = _DASHES.sub("-", text)
     for a, b in _QUOTES.items():
         text = text.replace(a, b)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(strip_markers(text).lower().split())
 
 

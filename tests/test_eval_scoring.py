@@ -48,3 +48,11 @@ def test_support_catches_an_invented_number_and_keeps_a_faithful_sentence():
     sentences = cited_sentences("Qaim is 320 kilometres west of Baghdad [1]. Qaim is 500 kilometres away [1].", PASSAGES)
     assert [ok for ok in (lexically_supported(s, cited) for s, cited in sentences)] == [True, False]
     assert cited_sentences("Uncited sentence.", PASSAGES) == []
+
+
+def test_a_name_written_without_its_accents_is_found():
+    from evals.scoring import facts_found
+
+    assert facts_found("Chloe Zhao won Best Director [4].", [["Chloé Zhao"]]) == [True]
+    assert facts_found("Tadej Pogačar won [1].", [["Tadej Pogacar"]]) == [True]
+    assert facts_found("Chloe Zhao won [4].", [["Zhao Chloé Jr"]]) == [False]
