@@ -9,7 +9,7 @@ htmldate read dates, not the year a question is about; these few patterns do.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 # 2019, not $2019, 2,019 or 2019.5; a four-digit number from 1900 to 2099 is read as a year
 YEAR = re.compile(r"(?<![\d$£€.,])((?:19|20)\d\d)(?!\d|[.,]\d)")
@@ -57,6 +57,67 @@ def anchored(question: str, newest: str | None) -> str:
 
 def has_relative_year(question: str) -> bool:
     return bool(_RELATIVE_YEAR.search(question))
+
+
+_MONTH_NAMES = ("january february march april may june july august september october november "
+                "december").split()
+_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|" \
+         r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+_YEAR = r"((?:19|20)\d\d)"
+# "in March 2021", "March of 2021"; a day before or after the month asks for that day
+_MONTH_YEAR = re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)
+_MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}}),?\s+{_YEAR}\b", re.IGNORECASE)
+_RELATIVE_TIME = re.compile(
+    r"\b(today|yesterday|this\s+week|last\s+week|past\s+week|this\s+month|last\s+month|past\s+month)\b",
+    re.IGNORECASE)
+
+
+def _month(name: str) -> int:
+    return next(i for i, m in enumerate(_MONTH_NAMES, start=1) if m.startswith(name.lower()[:3]))
+
+
+def _relative_start(expression: str, now: date) -> date:
+    what = " ".join(expression.lower().split())
+    monday = now - timedelta(days=now.weekday())
+    first = now.replace(day=1)
+    return {
+        "today": now, "yesterday": now - timedelta(days=1),
+        "this week": monday, "last week": monday - timedelta(days=7), "past week": now - timedelta(days=6),
+        "this month": first, "last month": (first - timedelta(days=1)).replace(day=1),
+        "past month": now - timedelta(days=30),
+    }[what]
+
+
+def earliest_report(question: str, newest: str | None) -> str | None:
+    """The first date (ISO) on which an article can report the time the question asks
+    about, when it names a day or a month ("on 3 March 2021", "in March 2021") or a time
+    relative to the newest article ("last week", "this month", "yesterday": counted from
+    `newest`). An article written before then cannot tell what happened in it (a preview
+    is not a report); one written after may look back, so no latest date is given. None
+    when the question names no such time, or a relative one and the dates are unknown."""
+    starts: list[date] = []
+    spans = []
+    for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy")):
+        for m in pattern.finditer(question):
+            d, mo, y = (m[1], m[2], m[3]) if order == "dmy" else (m[2], m[1], m[3])
+            try:
+                starts.append(date(int(y), _month(mo), int(d)))
+                spans.append(m.span())
+            except ValueError:
+                continue
+    for m in _MONTH_YEAR.finditer(question):
+        if not any(a <= m.start() < b for a, b in spans):
+            starts.append(date(int(m[2]), _month(m[1]), 1))
+    if newest and re.fullmatch(r"\d{4}-\d\d-\d\d", newest):
+        now = date.fromisoformat(newest)
+        starts += [_relative_start(m[0], now) for m in _RELATIVE_TIME.finditer(question)]
+    return min(starts).isoformat() if starts else None
+
+
+def needs_newest(question: str) -> bool:
+    """Whether the question's time is counted from the newest article ("last week")."""
+    return bool(_RELATIVE_TIME.search(question))
 
 
 def date_number(iso: str | None) -> int | None:

@@ -80,3 +80,40 @@ def test_a_year_decades_ahead_is_part_of_a_name_not_a_time():
     assert binds("It was released on December 10, 2020 [1].",
                  "Cyberpunk 2077 had been delayed three times. It was finally released on December 10, 2020.",
                  "What is the release date of Cyberpunk 2077?")
+
+
+def test_the_first_day_a_report_can_tell_of_the_time_asked_about():
+    from qa.dates import earliest_report, needs_newest
+
+    assert earliest_report("What did the council decide in March 2021?", None) == "2021-03-01"
+    assert earliest_report("What happened on 3 November 2017, or on Nov. 4, 2017?", None) == "2017-11-03"
+    assert earliest_report("What was said in September of 2019?", None) == "2019-09-01"
+    # counted from the newest article (a Saturday): last week began on the Monday before this one
+    newest = "2017-11-04"
+    assert earliest_report("Who briefed on IS leaders last week?", newest) == "2017-10-23"
+    assert earliest_report("What happened this week?", newest) == "2017-10-30"
+    assert earliest_report("What happened yesterday?", newest) == "2017-11-03"
+    assert earliest_report("What did they agree last month?", newest) == "2017-10-01"
+    assert needs_newest("Who briefed last week?") and not needs_newest("Who briefed in March 2021?")
+    # unknown stays unknown; no day or month named; "Mark 2019" and "may" are no months
+    assert earliest_report("Who briefed last week?", None) is None
+    assert earliest_report("Who won the final in 2019?", "2021-06-02") is None
+    assert earliest_report("Who won the Mark 2019 prize, and may they keep it?", None) is None
+
+
+def test_articles_written_before_the_time_asked_about_go_last(tmp_path, store, fake_embedder):
+    folder = tmp_path / "council"
+    folder.mkdir()
+    question = "What did the city council decide about the bridge last week?"
+    # the question's own words, in an article written long before "last week"
+    (folder / "old.txt").write_text("Title: Council\nDate: 2021-03-02\n\nThe city council will decide about the "
+                                    "bridge; the city council met about the bridge.\n")
+    (folder / "recent.txt").write_text("Title: Vote\nDate: 2021-06-02\n\nAldermen voted to rebuild the crossing.\n")
+    (folder / "newest.txt").write_text("Title: Weather\nDate: 2021-06-10\n\nRain is expected on Friday.\n")
+    (folder / "undated.txt").write_text("Title: Notes\n\nThe mayor spoke about the budget.\n")
+    ingest([folder], store=store, embedder=fake_embedder, chunk_size=64)
+    unsteered = retrieve("What did the city council decide about the bridge?", store=store, embedder=fake_embedder, k=4)
+    assert "will decide" in unsteered.passages[0].text
+    found = retrieve(question, store=store, embedder=fake_embedder, k=4)
+    assert "will decide" in found.passages[-1].text  # written before last week began (2021-05-31)
+    assert {"Aldermen", "mayor"} <= {w for p in found.passages[:3] for w in p.text.split()}

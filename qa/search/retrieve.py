@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.articles.dedup import PASSAGE_CONTAINMENT, containment, shingles
-from qa.dates import year_of, years
+from qa.dates import earliest_report, needs_newest, year_of, years
 from qa.index.store import Store
 from qa.models.embed import Embedder
 from qa.search.filters import Filters
@@ -73,13 +73,18 @@ def retrieve(
     by_id.update({p.id: p for p in store.get(missing, vector)})
     ranked = [by_id[pid] for pid in order if pid in by_id]
     asked = years(query)
-    if asked:
+    # "last week" is counted from the newest article: its date is read only then
+    since = earliest_report(query, store.newest_date() if needs_newest(query) else None)
+    if asked or since:
         # Every year has its final and its quarterly results, and neither the embedding nor
         # BM25 weighs "2019" above the other words: among the candidates, the passages known
         # to be about another year (they name years, or their article's date, and not an
-        # asked one) go last, in their order. A passage with no year and no date is not known
-        # to be about another year: it keeps its place (a syndicated copy often has no date).
-        ranked.sort(key=lambda p: _about_other_years(p, asked))
+        # asked one) go last, in their order; so do, after them, those of articles written
+        # before the day or month asked about ("in March 2021", "last week"), which cannot
+        # report it. A passage with no year and no date is not known to be about another
+        # time: it keeps its place (a syndicated copy often has no date).
+        ranked.sort(key=lambda p: (bool(asked) and _about_other_years(p, asked),
+                                   bool(since) and p.date is not None and p.date < since))
     passages = select(ranked, k, per_group)
 
     relevant = bool(nearest) and nearest[0][1] >= min_score
