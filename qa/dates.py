@@ -68,8 +68,9 @@ _YEAR = r"((?:19|20)\d\d)"
 _MONTH_YEAR = re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b", re.IGNORECASE)
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)
 _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}}),?\s+{_YEAR}\b", re.IGNORECASE)
+# not "today": "Who is the prime minister today?" means now, not the newest article's day
 _RELATIVE_TIME = re.compile(
-    r"\b(today|yesterday|this\s+week|last\s+week|past\s+week|this\s+month|last\s+month|past\s+month)\b",
+    r"\b(yesterday|this\s+week|last\s+week|past\s+week|this\s+month|last\s+month|past\s+month)\b",
     re.IGNORECASE)
 
 
@@ -82,7 +83,7 @@ def _relative_start(expression: str, now: date) -> date:
     monday = now - timedelta(days=now.weekday())
     first = now.replace(day=1)
     return {
-        "today": now, "yesterday": now - timedelta(days=1),
+        "yesterday": now - timedelta(days=1),
         "this week": monday, "last week": monday - timedelta(days=7), "past week": now - timedelta(days=6),
         "this month": first, "last month": (first - timedelta(days=1)).replace(day=1),
         "past month": now - timedelta(days=30),

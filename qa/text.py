@@ -51,11 +51,11 @@ def numbers(text: str) -> set[str]:
 
 
 # An amount of money: a figure after a currency sign ("$10.4 billion", "US$ 5m") or before a
-# currency's name ("1.65 billion dollars", "300 million euros")
+# currency's name ("1.65 billion dollars", "300 million euros"; not "pounds" alone, a weight)
 _SCALE = r"(?:\s?(?:thousand|million|billion|trillion|bn|m)\b)?"
 _MONEY = re.compile(
     r"(?:(?:US|A|C|HK)?\$|€|£|¥)\s?(\d+(?:[.,]\d+)*)"
-    rf"|(?<![\w.])(\d+(?:[.,]\d+)*){_SCALE}\s?(?:dollars?|euros?|pounds? sterling|pounds|yen|yuan|rupees?|usd|eur|gbp)\b",
+    rf"|(?<![\w.])(\d+(?:[.,]\d+)*){_SCALE}\s?(?:dollars?|euros?|pounds? sterling|yen|yuan|rupees?|usd|eur|gbp)\b",
     re.IGNORECASE,
 )
 

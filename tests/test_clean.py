@@ -167,6 +167,10 @@ def test_a_date_that_opens_the_text_is_its_dateline_not_a_sentence_of_it():
     assert all(text[p.start : p.end] == p.text for p in cleaned.paragraphs)
     wire = clean_text("Nov. 3, 2017 — Syrian troops retook the city on Friday, state media said.")
     assert (wire.date, wire.paragraphs[0].text) == ("2017-11-03", "Syrian troops retook the city on Friday, state media said.")
+    # further down, a date opening a paragraph is a timeline's entry, not a dateline
+    timeline = clean_text("Bridge timeline\n\nThe bridge has a long history of votes and repairs.\n\n"
+                          "March 3, 2021 - The council voted to close the bridge.\n")
+    assert timeline.paragraphs[-1].text == "March 3, 2021 - The council voted to close the bridge."
     # a date that is part of the sentence stays in it
     for sentence in ("Sep 13, 2022 was the day the sequel was revealed.", "On Sep 13, 2022 - a Tuesday - it was revealed."):
         assert clean_text(sentence).paragraphs[0].text == sentence

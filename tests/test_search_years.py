@@ -97,6 +97,7 @@ def test_the_first_day_a_report_can_tell_of_the_time_asked_about():
     assert needs_newest("Who briefed last week?") and not needs_newest("Who briefed in March 2021?")
     # unknown stays unknown; no day or month named; "Mark 2019" and "may" are no months
     assert earliest_report("Who briefed last week?", None) is None
+    assert earliest_report("Who is the prime minister today?", newest) is None  # "today" is now
     assert earliest_report("Who won the final in 2019?", "2021-06-02") is None
     assert earliest_report("Who won the Mark 2019 prize, and may they keep it?", None) is None
 

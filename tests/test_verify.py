@@ -127,3 +127,5 @@ def test_a_figure_given_as_money_must_be_money_in_the_passage():
     # the same amount written with the currency's name instead of its sign
     youtube = "Google did, in fact, purchase Youtube for 1.65 billion dollars in October of 2006."
     assert support("Google bought YouTube for $1.65 billion.", youtube, "How much did Google pay for YouTube?").ok
+    # "pounds" alone is a weight as often as money: it makes no figure money
+    assert support("The calf weighed 300 pounds.", "At birth the calf weighed 300 lb.", "How heavy was the calf?").ok

@@ -220,7 +220,9 @@ def clean_text(text: str, *, title: str | None = None, source: str | None = None
             found_date = found_date or parse_date(line.text)
             result.dropped.append(line.text)
             continue
-        if dated := _leading_dateline(line):
+        # only where a dateline stands, at the top: the first line, or the one after the
+        # headline ("March 3, 2021 - The council voted" further down is a timeline's entry)
+        if len(candidates) <= 1 and (dated := _leading_dateline(line)):
             found_date = found_date or dated[0]
             result.dropped.append(line.text[: len(line.text) - len(dated[1].text)].strip())
             line = dated[1]
