@@ -22,8 +22,7 @@ Written by hand (no library in our stack does this): the question's qualifiers a
   (in the same or other words: "chief executive" for "CEO"), so "Shuntaro Furukawa, the
   president of Nintendo" does not answer it, nor "the former president" who is the president.
 
-- and the passage does not have the answer lose where the claim has it win (or gives it
-  bare to a question of who won): "Serena
+- and the passage does not have the answer lose where the claim has it win: "Serena
   Williams lost to Bianca Andreescu" does not support "Serena Williams won the U.S. Open"
   (the verbs next to the name tell: "X won", "X beat Y", "Y lost to X", "beaten by X"),
   nor a passage whose sentences that name the answer say nothing was won ("With Novak
@@ -237,15 +236,9 @@ def _outcomes(sentence: str, names: set[str]) -> set[str]:
             if t[0].isupper() and stem(t) in names and (o := _outcome(tokens, i))}
 
 
-def claims_a_win(claim: str, names: set[str], question: str = "") -> bool:
-    """The claim has its answer win ("Williams won the 2019 U.S. Open"), or gives it bare
-    to a question of who or what won ("Onward (2020)" to "What movie won the Oscar ...?")."""
-    if not names:
-        return False
-    told = _outcomes(claim, names)
-    if told:
-        return "won" in told
-    return bool(_WIN & {t.lower() for t in TOKEN.findall(question)}) and not _WIN & {t.lower() for t in TOKEN.findall(claim)}
+def claims_a_win(claim: str, names: set[str]) -> bool:
+    """The claim has its answer win ("Williams won the 2019 U.S. Open")."""
+    return bool(names) and "won" in _outcomes(claim, names)
 
 
 # What a sentence says when it tells that someone won: the verbs above, or the nouns and
@@ -278,7 +271,7 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
     names, figures = _anchors(claim, question)
     if not names and not figures:
         return True
-    win = claims_a_win(claim, names, question)
+    win = claims_a_win(claim, names)
     if not asked and not wanted_roles and not win:
         return True  # nothing to bind: the passage's sentences need not be read
     holding = [s for s in sentences(passage_text) if _holds(s, names, figures)]
