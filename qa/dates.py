@@ -13,9 +13,11 @@ from datetime import date, timedelta
 
 # 2019, not $2019, 2,019 or 2019.5; a four-digit number from 1900 to 2099 is read as a year
 YEAR = re.compile(r"(?<![\d$£€.,])((?:19|20)\d\d)(?!\d|[.,]\d)")
-# ... up to a decade from now: past that it is part of a name ("Cyberpunk 2077", "Blade Runner
-# 2049"), not a year a question or a story is about (news plans a decade ahead at most)
+# A year more than a decade ahead right after a name is part of the name ("Cyberpunk 2077",
+# "Blade Runner 2049"); after a word or a possessive it is a year ("by 2050", "China's 2060
+# target")
 LAST_NEWS_YEAR = date.today().year + 10
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w-]*(?<!['’]s)\s$")
 _QUARTER = re.compile(
     r"\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)\b", re.IGNORECASE
 )
@@ -24,7 +26,8 @@ _QUARTER_WORDS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "1st
 
 def years(text: str) -> frozenset[str]:
     """The years `text` names ("in 2019", "the 2021 final")."""
-    return frozenset(y for y in YEAR.findall(text) if int(y) <= LAST_NEWS_YEAR)
+    return frozenset(m[1] for m in YEAR.finditer(text)
+                     if int(m[1]) <= LAST_NEWS_YEAR or not _NAME_BEFORE.search(text, 0, m.start()))
 
 
 def quarters(text: str) -> frozenset[str]:
@@ -66,8 +69,10 @@ _MONTH = r"(january|february|march|april|may|june|july|august|september|october|
 _YEAR = r"((?:19|20)\d\d)"
 # "in March 2021", "March of 2021"; a day before or after the month asks for that day
 _MONTH_YEAR = re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b", re.IGNORECASE)
-_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)
-_MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}}),?\s+{_YEAR}\b", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)
+_MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.IGNORECASE)
+# "before March 2020", "by last week": the time bounds the question from the other side
+_UNTIL = re.compile(r"\b(?:before|until|till|prior\s+to|by|ahead\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?$", re.IGNORECASE)
 # not "today": "Who is the prime minister today?" means now, not the newest article's day
 _RELATIVE_TIME = re.compile(
     r"\b(yesterday|this\s+week|last\s+week|past\s+week|this\s+month|last\s+month|past\s+month)\b",
@@ -96,23 +101,30 @@ def earliest_report(question: str, newest: str | None) -> str | None:
     relative to the newest article ("last week", "this month", "yesterday": counted from
     `newest`). An article written before then cannot tell what happened in it (a preview
     is not a report); one written after may look back, so no latest date is given. None
-    when the question names no such time, or a relative one and the dates are unknown."""
+    when the question names no such time, only one it asks about the time before ("before
+    March 2020", "by last week"), or a relative one and the dates are unknown."""
     starts: list[date] = []
-    spans = []
+    spans = []  # a day's month is not read again as a month
+
+    def since(m: re.Match) -> bool:
+        return not _UNTIL.search(question, 0, m.start())
+
     for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy")):
         for m in pattern.finditer(question):
+            spans.append(m.span())
             d, mo, y = (m[1], m[2], m[3]) if order == "dmy" else (m[2], m[1], m[3])
             try:
-                starts.append(date(int(y), _month(mo), int(d)))
-                spans.append(m.span())
-            except ValueError:
-                continue
+                day = date(int(y), _month(mo), int(d))
+            except ValueError:  # "31 February": its month
+                day = date(int(y), _month(mo), 1)
+            if since(m):
+                starts.append(day)
     for m in _MONTH_YEAR.finditer(question):
-        if not any(a <= m.start() < b for a, b in spans):
+        if not any(a <= m.start() < b for a, b in spans) and since(m):
             starts.append(date(int(m[2]), _month(m[1]), 1))
     if newest and re.fullmatch(r"\d{4}-\d\d-\d\d", newest):
         now = date.fromisoformat(newest)
-        starts += [_relative_start(m[0], now) for m in _RELATIVE_TIME.finditer(question)]
+        starts += [_relative_start(m[0], now) for m in _RELATIVE_TIME.finditer(question) if since(m)]
     return min(starts).isoformat() if starts else None
 
 

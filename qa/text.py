@@ -50,19 +50,21 @@ def numbers(text: str) -> set[str]:
     return {n.replace(",", "") for n in NUMBER.findall(text)}
 
 
-# An amount of money: a figure after a currency sign ("$10.4 billion", "US$ 5m") or before a
-# currency's name ("1.65 billion dollars", "300 million euros"; not "pounds" alone, a weight)
+# An amount of money: a figure after a currency sign or code ("$10.4 billion", "US$ 5m",
+# "USD 2 billion") or before a currency's name ("1.65 billion dollars", "300 million euros",
+# "1.65 billion U.S. dollars"). "Pounds" alone is a weight as often as money: it counts in
+# the passage, where it can only help an answer's "£50 million" be found, not in the answer.
 _SCALE = r"(?:\s?(?:thousand|million|billion|trillion|bn|m)\b)?"
-_MONEY = re.compile(
-    r"(?:(?:US|A|C|HK)?\$|€|£|¥)\s?(\d+(?:[.,]\d+)*)"
-    rf"|(?<![\w.])(\d+(?:[.,]\d+)*){_SCALE}\s?(?:dollars?|euros?|pounds? sterling|yen|yuan|rupees?|usd|eur|gbp)\b",
-    re.IGNORECASE,
-)
+_FIGURE = r"(\d+(?:[.,]\d+)*)"
+_SIGN = rf"(?:(?:US|A|C|HK)?\$|€|£|¥|\b(?:USD|EUR|GBP|JPY|CNY)\s)\s?{_FIGURE}"
+_NAMED = r"(?:u\.?s\.?\s+)?dollars?|euros?|pounds?\s+sterling|yen|yuan|rupees?|usd|eur|gbp"
+_MONEY = re.compile(rf"{_SIGN}|(?<![\w.]){_FIGURE}{_SCALE}\s?(?:{_NAMED})\b", re.IGNORECASE)
+_MONEY_LOOSE = re.compile(rf"{_SIGN}|(?<![\w.]){_FIGURE}{_SCALE}\s?(?:{_NAMED}|pounds?)\b", re.IGNORECASE)
 
 
-def money(text: str) -> set[str]:
-    """The figures of `text` that are amounts of money."""
-    return {(a or b).replace(",", "") for a, b in _MONEY.findall(text)}
+def money(text: str, *, loose: bool = False) -> set[str]:
+    """The figures of `text` that are amounts of money (`loose`: "50 million pounds" too)."""
+    return {(a or b).replace(",", "") for a, b in (_MONEY_LOOSE if loose else _MONEY).findall(text)}
 
 
 SPELLING_RATIO = 0.8  # difflib ratio above which two name stems are one name spelt two ways

@@ -23,6 +23,8 @@ def test_the_first_wh_phrase_sets_the_kind():
     assert expected("What was the premiere date for the final season?") is Kind.DATE
     assert expected("What was the day of the attack?") is Kind.TIME
     assert expected("What is the capital of the year's host?") is None
+    assert expected("What is the time zone of Hawaii?") is None  # the phrase ends in "zone"
+    assert expected("What is the day rate for nurses?") is None
 
 
 def test_an_answer_of_another_kind_does_not_answer():

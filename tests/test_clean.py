@@ -171,6 +171,12 @@ def test_a_date_that_opens_the_text_is_its_dateline_not_a_sentence_of_it():
     timeline = clean_text("Bridge timeline\n\nThe bridge has a long history of votes and repairs.\n\n"
                           "March 3, 2021 - The council voted to close the bridge.\n")
     assert timeline.paragraphs[-1].text == "March 3, 2021 - The council voted to close the bridge."
+    # entries of a timeline open with dates line after line: those are facts, not a dateline
+    dated_timeline = clean_text("Title: Bridge timeline\nDate: 2021-06-01\n\nMarch 3, 2021 - The council voted.\n\n"
+                                "April 5, 2021 - Repairs began.\n")
+    assert [p.text for p in dated_timeline.paragraphs] == ["March 3, 2021 - The council voted.",
+                                                           "April 5, 2021 - Repairs began."]
+    assert clean_text("Sep 1, 2019-2020 budget was passed on time.").paragraphs[0].text.startswith("Sep 1, 2019-2020")
     # a date that is part of the sentence stays in it
     for sentence in ("Sep 13, 2022 was the day the sequel was revealed.", "On Sep 13, 2022 - a Tuesday - it was revealed."):
         assert clean_text(sentence).paragraphs[0].text == sentence

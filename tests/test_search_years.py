@@ -76,6 +76,9 @@ def test_a_year_decades_ahead_is_part_of_a_name_not_a_time():
 
     assert years("What is the release date of Cyberpunk 2077?") == frozenset()
     assert years("Who won in 2019, and who will host in 2032?") == {"2019", "2032"}
+    # far ahead but after a word or a possessive: a year of a plan, not a name
+    assert years("By how much will the EU cut emissions by 2050?") == {"2050"}
+    assert years("Is China's 2060 target in reach?") == {"2060"}
     assert LAST_NEWS_YEAR >= 2036
     assert binds("It was released on December 10, 2020 [1].",
                  "Cyberpunk 2077 had been delayed three times. It was finally released on December 10, 2020.",
@@ -98,6 +101,10 @@ def test_the_first_day_a_report_can_tell_of_the_time_asked_about():
     # unknown stays unknown; no day or month named; "Mark 2019" and "may" are no months
     assert earliest_report("Who briefed last week?", None) is None
     assert earliest_report("Who is the prime minister today?", newest) is None  # "today" is now
+    # a time the question asks about the time before bounds it from the other side
+    assert earliest_report("Who was the CEO before March 2020?", None) is None
+    assert earliest_report("What did they agree by last week?", newest) is None
+    assert earliest_report("What happened on March 3rd, 2021?", None) == "2021-03-03"
     assert earliest_report("Who won the final in 2019?", "2021-06-02") is None
     assert earliest_report("Who won the Mark 2019 prize, and may they keep it?", None) is None
 
@@ -118,3 +125,18 @@ def test_articles_written_before_the_time_asked_about_go_last(tmp_path, store, f
     found = retrieve(question, store=store, embedder=fake_embedder, k=4)
     assert "will decide" in found.passages[-1].text  # written before last week began (2021-05-31)
     assert {"Aldermen", "mayor"} <= {w for p in found.passages[:3] for w in p.text.split()}
+
+
+def test_a_time_no_candidate_is_from_picks_nothing():
+    """"Last week" in a question copied from a 2017 story, asked of an archive whose newest
+    article is of 2023: no candidate is from then, so the order stays as search made it."""
+    from qa.search.retrieve import by_time
+
+    old, undated = _passage(1, "Dunford briefed on IS leaders.", "2017-11-04"), _passage(2, "A note.")
+    assert [p.id for p in by_time([old, undated], frozenset(), "2023-05-22")] == ["p1", "p2"]
+    recent = _passage(3, "The council met.", "2023-05-25")
+    assert [p.id for p in by_time([old, undated, recent], frozenset(), "2023-05-22")] == ["p2", "p3", "p1"]
+    # the year asked about puts other years last, behind the passages written too early
+    other_year = _passage(4, "The 2016 final.", "2016-07-01")
+    too_early = _passage(5, "The 2017 offensive began.", "2017-10-01")
+    assert [p.id for p in by_time([other_year, too_early, old], frozenset({"2017"}), "2017-11-01")] == ["p1", "p5", "p4"]

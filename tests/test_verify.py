@@ -129,3 +129,7 @@ def test_a_figure_given_as_money_must_be_money_in_the_passage():
     assert support("Google bought YouTube for $1.65 billion.", youtube, "How much did Google pay for YouTube?").ok
     # "pounds" alone is a weight as often as money: it makes no figure money
     assert support("The calf weighed 300 pounds.", "At birth the calf weighed 300 lb.", "How heavy was the calf?").ok
+    # the passage may write the amount with the currency's name or code
+    for passage in ("Arsenal paid 50 million pounds for the striker.", "Arsenal paid GBP 50 million for the striker."):
+        assert support("Arsenal paid £50 million for the striker.", passage, "How much did Arsenal pay?").ok, passage
+    assert support("Google paid $1.65 billion.", "Google paid 1.65 billion U.S. dollars.", "How much did Google pay?").ok

@@ -95,12 +95,13 @@ def expected(question: str) -> Kind | None:
         if after[:1] and after[0] in TIME_NOUNS:
             return Kind.TIME
         # "What is the release date of ...", "What was the premiere date for ...": the noun
-        # the phrase ends in before "of" or "for" (two words at most) says what is asked
+        # the phrase (two words at most) ends in before "of" or "for" says what is asked;
+        # "the time zone of", "the day rate for" ask for no time
         if after[:2] in (["is", "the"], ["was", "the"]):
-            phrase = words[at + 3 : at + 5]
-            head = next((w for w in phrase if w in TIME_NOUNS), None)
-            if head and all(w not in {"of", "for", "in", "on"} for w in phrase[: phrase.index(head)]):
-                return Kind.DATE if head == "date" else Kind.TIME
+            phrase = words[at + 3 : at + 6]
+            end = next((i for i, w in enumerate(phrase) if w in {"of", "for"}), len(phrase))
+            if 1 <= end <= 2 and phrase[end - 1] in TIME_NOUNS:
+                return Kind.DATE if phrase[end - 1] == "date" else Kind.TIME
         if after[:3] in (["is", "the", "name"], ["was", "the", "name"], ["are", "the", "names"]):
             return Kind.NAME
         nouns = [w for w in after[:2] if w not in STOP]

@@ -84,7 +84,7 @@ def support(sentence: str, passage_text: str, given: str = "") -> Support:
         coverage=coverage,
         # a figure given as money must be money in the passage too: Tesla's "386,759"
         # vehicles are not "$386,759" of revenue
-        missing_numbers=frozenset(numbers(sentence) - numbers(passage_text) | money(sentence) - money(passage_text)),
+        missing_numbers=frozenset(numbers(sentence) - numbers(passage_text) | money(sentence) - money(passage_text, loose=True)),
         missing_names=frozenset(_unknown_names(names(sentence), passage_words | known)),
     )
 

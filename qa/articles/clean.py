@@ -110,7 +110,7 @@ def parse_date(text: str) -> str | None:
 # the article's date and not a sentence of it: an answer may not take it for an event's date.
 _LEADING_DATE = re.compile(
     rf"^(?:(?:{_MONTHS})\.? \d{{1,2}},? (?:19|20)\d\d|\d{{1,2}} (?:{_MONTHS})\.? (?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)"
-    r"\s*(?:\.{3}|…|[-—–|:])\s*(?:\.{3}\s*|…\s*)?(?=\S)",
+    r"(?:\s*(?:\.{3}|…)|\s+[-—–|:]|:)\s*(?:\.{3}\s*|…\s*)?(?=\S)",  # "... ", " - ", ": ", not "2019-2020"
     re.IGNORECASE,
 )
 
@@ -220,13 +220,17 @@ def clean_text(text: str, *, title: str | None = None, source: str | None = None
             found_date = found_date or parse_date(line.text)
             result.dropped.append(line.text)
             continue
-        # only where a dateline stands, at the top: the first line, or the one after the
-        # headline ("March 3, 2021 - The council voted" further down is a timeline's entry)
-        if len(candidates) <= 1 and (dated := _leading_dateline(line)):
-            found_date = found_date or dated[0]
-            result.dropped.append(line.text[: len(line.text) - len(dated[1].text)].strip())
-            line = dated[1]
         candidates.append(line)
+    # A dateline stands at the top: on the first line, or on the one after a headline. A
+    # line below it that opens with a date too makes them a timeline's entries ("March 3,
+    # 2021 - The council voted"), whose dates are facts of the text.
+    top = 1 if len(candidates) > 1 and _is_headline_like(candidates[0].text) else 0
+    if top < len(candidates) and (dated := _leading_dateline(candidates[top])):
+        following = candidates[top + 1 : top + 2]
+        if not (following and _leading_dateline(following[0])):
+            found_date = found_date or dated[0]
+            result.dropped.append(candidates[top].text[: len(candidates[top].text) - len(dated[1].text)].strip())
+            candidates[top] = dated[1]
 
     # The headline: the first line that reads like one; short labels before it are menus.
     body_start = 0
