@@ -18,8 +18,8 @@ from qa.dates import anchored, has_relative_year
 from qa.errors import InputError, QAError
 from qa.index.store import Store
 from qa.models.embed import Embedder
-from qa.models.embedded import Progress
 from qa.models.llm import ChatModel
+from qa.models.model_file import Progress
 from qa.search.filters import Filters, make_filters
 from qa.search.retrieve import Retrieved, retrieve
 from qa.settings import Settings

@@ -11,8 +11,9 @@ from functools import lru_cache
 
 from qa.index.store import Store
 from qa.models.embed import MiniLMEmbedder
-from qa.models.embedded import MODEL_NAME, EmbeddedChat, EmbeddedServer, Progress
+from qa.models.embedded import EmbeddedChat, EmbeddedServer
 from qa.models.llm import ChatModel, OpenAIChat
+from qa.models.model_file import MODEL_NAME, Progress
 from qa.settings import Settings, private_dir
 
 DEFAULT_REMOTE_MODEL = "gpt-4o-mini"

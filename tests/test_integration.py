@@ -159,7 +159,7 @@ def test_the_model_server_loads_the_weights_without_a_repacked_copy():
     """The server launcher turns off llama.cpp's repacked second copy of the weights (596 MiB,
     and slower prompts on these machines); the same load without it makes that copy, so this
     test sees the difference and not a CPU that never repacks."""
-    from qa.models.embedded import ensure_model
+    from qa.models.model_file import ensure_model
 
     model = str(ensure_model(Settings().cache_dir))
     logs = {}
@@ -202,7 +202,7 @@ def test_a_restored_prompt_state_answers_as_the_live_one_and_keeps_no_logits():
     """The server's prompt cache: after another prompt, the answer prompt's saved state is
     restored and only the new tokens are read; the answer is the one a model that never left
     that prompt writes, and the saved states hold no copy of the logits (297 MiB each)."""
-    from qa.models.embedded import ensure_model
+    from qa.models.model_file import ensure_model
 
     model = str(ensure_model(Settings().cache_dir))
     done = subprocess.run([sys.executable, "-c", _CACHED, model], capture_output=True, text=True, timeout=600)
@@ -216,7 +216,7 @@ def test_a_restored_prompt_state_answers_as_the_live_one_and_keeps_no_logits():
 def _cache_with_the_real_models(tmp_path):
     """A cache dir of its own (its own server announcement) that links the real model files."""
     from qa.models.embed import ONNX_FILE
-    from qa.models.embedded import MODEL_FILE, ensure_model
+    from qa.models.model_file import MODEL_FILE, ensure_model
 
     real_models = ensure_model(Settings().cache_dir).parent
     models = tmp_path / "cache" / "models"

@@ -13,14 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from qa.cli import app
+from qa.models.announcement import server_file, shared_server
 from qa.models.background import last_used, start_lock, stop_announced, touch_used
-from qa.models.embedded import (
-    MODEL_NAME,
-    EmbeddedChat,
-    EmbeddedServer,
-    server_file,
-    shared_server,
-)
+from qa.models.embedded import EmbeddedChat, EmbeddedServer
+from qa.models.model_file import MODEL_NAME
 from qa.settings import Settings, parse_keep_alive
 from tests.test_shared_server import _stand_in
 
@@ -58,7 +54,7 @@ def test_a_keep_alive_that_is_not_a_duration_is_refused_with_the_forms_it_takes(
 
 _ANNOUNCER = """
 import os, signal, sys, time
-from qa.models.embedded import announce, withdraw
+from qa.models.announcement import announce, withdraw
 from qa.settings import Settings, parse_keep_alive
 settings = Settings(data_dir=sys.argv[1], cache_dir=sys.argv[2])
 stop = []
@@ -166,9 +162,9 @@ def test_stopping_when_nothing_is_announced_is_not_an_error(settings):
 
 
 def test_a_background_server_that_exits_while_starting_says_so_with_its_log(settings, monkeypatch):
-    from qa.models import background, embedded
+    from qa.models import background, model_file
 
-    monkeypatch.setattr(embedded, "ensure_model", lambda cache_dir, progress=None: settings.cache_dir / "m.gguf")
+    monkeypatch.setattr(model_file, "ensure_model", lambda cache_dir, progress=None: settings.cache_dir / "m.gguf")
     real_popen = subprocess.Popen
     monkeypatch.setattr(background.subprocess, "Popen",
                         lambda cmd, **kw: real_popen([sys.executable, "-c", "import sys; sys.exit(3)"], **kw))
@@ -183,7 +179,7 @@ def test_a_stale_announcement_is_replaced_by_a_new_background_server(settings, s
 
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    from qa.models.embedded import announce
+    from qa.models.announcement import announce
 
     announce(settings, stand_in, dead.pid, kind="background", keep_alive=300.0)
     started = []
@@ -241,7 +237,7 @@ def test_the_warm_up_fills_every_slot_of_the_server(settings, total_slots, sent)
 
     server, url, bodies = _slotted_server(total_slots)
     try:
-        from qa.models.embedded import announce
+        from qa.models.announcement import announce
 
         announce(settings, url, os.getpid())
         model = EmbeddedServer(settings)
@@ -257,7 +253,7 @@ def test_a_chat_left_open_past_the_keep_alive_asks_the_server_announced_now(sett
     """The background server stopped while a process held on to it (a chat left open for
     longer than QA_KEEP_ALIVE): its next question goes to the server announced now (or one
     it starts), not into an error."""
-    from qa.models.embedded import announce, withdraw
+    from qa.models.announcement import announce, withdraw
 
     old, old_url, old_bodies = _slotted_server(None)
     new, new_url, new_bodies = _slotted_server(None)
@@ -287,8 +283,8 @@ def test_a_request_in_flight_keeps_the_server_busy_however_long_it_takes(setting
 
 
 def test_a_background_server_replaced_by_another_announcement_stops(settings, stand_in):
+    from qa.models.announcement import announce
     from qa.models.background import _replaced
-    from qa.models.embedded import announce
 
     assert not _replaced(settings)  # nothing announced
     announce(settings, stand_in, os.getpid(), kind="background", keep_alive=300.0)

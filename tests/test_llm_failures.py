@@ -22,8 +22,10 @@ import pytest
 
 from qa import Assistant
 from qa.errors import LLMError
-from qa.models.embedded import MODEL_NAME, EmbeddedChat, EmbeddedServer, announce, server_file
+from qa.models.announcement import announce, server_file
+from qa.models.embedded import EmbeddedChat, EmbeddedServer
 from qa.models.llm import OpenAIChat
+from qa.models.model_file import MODEL_NAME
 from qa.runtime import make_llm
 
 KEY = "sk-test-SECRET123"

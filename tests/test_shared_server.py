@@ -12,7 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from qa.models.embedded import MODEL_NAME, EmbeddedServer, announce, server_file, shared_server, withdraw
+from qa.models.announcement import announce, server_file, shared_server, withdraw
+from qa.models.embedded import EmbeddedServer
+from qa.models.model_file import MODEL_NAME
 from qa.settings import Settings
 
 

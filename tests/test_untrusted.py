@@ -593,7 +593,7 @@ def test_the_embedded_server_is_not_sent_the_users_api_key(monkeypatch, tmp_path
 @pytest.mark.parametrize("url", ["http://0.0.0.0:8080/v1", "http://192.168.1.5:8080/v1",
                                  "http://127.0.0.1.evil.example:80/v1", "https://api.example.com/v1"])
 def test_an_announced_server_off_the_loopback_interface_is_not_used(tmp_path, url):
-    from qa.models.embedded import announce, server_file, shared_server
+    from qa.models.announcement import announce, server_file, shared_server
     from qa.settings import Settings
 
     settings = Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")

@@ -83,7 +83,8 @@ def bench_server(label: str, settings: Settings, store: Store, embedder, questio
     three of each for the two threads; `follow_ups` too): with a prompt cache, a question
     asked before can find its whole prompt saved and answer at once."""
     from qa import Assistant
-    from qa.models.embedded import EmbeddedServer, ensure_model, llama_server_binary
+    from qa.models.embedded import EmbeddedServer, llama_server_binary
+    from qa.models.model_file import ensure_model
     from qa.runtime import make_llm
 
     per_run, follow_ups_per_run = len(questions) // runs, max(1, len(follow_ups) // runs)

@@ -327,7 +327,7 @@ def bench_cold_start(questions: Sequence[str], data_dir: Path, runs: int, say: S
     result["no_server"] = runs_of("no server")
     if serve:
         from qa.answering.generate import build_messages
-        from qa.models.embedded import MODEL_NAME
+        from qa.models.model_file import MODEL_NAME
 
         server = subprocess.Popen([qa_command(), "serve"], env=env, stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL, text=True)

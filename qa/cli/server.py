@@ -52,7 +52,8 @@ def serve_cmd(
 
     from qa.assistant import Assistant
     from qa.errors import ConfigError, InputError
-    from qa.models.embedded import EmbeddedServer, announce, shared_server, withdraw
+    from qa.models.announcement import announce, shared_server, withdraw
+    from qa.models.embedded import EmbeddedServer
     from qa.runtime import adopt_server
 
     settings = cli._settings()

@@ -104,8 +104,8 @@ def _embedded_endpoint(settings) -> str:
     import json
     import time
 
+    from qa.models.announcement import server_file, shared_server
     from qa.models.background import last_used, shown_keep_alive
-    from qa.models.embedded import server_file, shared_server
     from qa.settings import parse_keep_alive
 
     url = shared_server(settings)

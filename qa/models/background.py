@@ -145,7 +145,8 @@ def _child_env(settings: Settings, keep_alive: float | None) -> dict[str, str]:
 
 def start_background(settings: Settings, keep_alive: float | None, progress=None) -> str:
     """The `/v1` URL of the announced server, starting the background one when there is none."""
-    from qa.models.embedded import ensure_model, server_file, shared_server
+    from qa.models.announcement import server_file, shared_server
+    from qa.models.model_file import ensure_model
 
     with start_lock(settings, settings.server_start_timeout + 30):
         if url := shared_server(settings):
@@ -187,7 +188,7 @@ def start_background(settings: Settings, keep_alive: float | None, progress=None
 def stop_announced(settings: Settings, timeout: float = 15.0) -> dict | None:
     """Stop the announced server (background or `qa serve`): what was stopped, or None when
     no live one is announced."""
-    from qa.models.embedded import server_file, shared_server
+    from qa.models.announcement import server_file, shared_server
 
     if shared_server(settings) is None:
         return None
@@ -213,7 +214,7 @@ def stop_announced(settings: Settings, timeout: float = 15.0) -> dict | None:
 def _replaced(settings: Settings) -> bool:
     """Another process announces its server in our place (one started in the moment this
     one had withdrawn): two model servers would share one idle clock and both stay."""
-    from qa.models.embedded import server_file
+    from qa.models.announcement import server_file
 
     try:
         owner = json.loads(server_file(settings).read_text(encoding="utf-8")).get("owner")
@@ -224,7 +225,8 @@ def _replaced(settings: Settings) -> bool:
 
 def serve(settings: Settings) -> int:
     """The background process: start the server, announce it, stop when idle for the keep-alive."""
-    from qa.models.embedded import EmbeddedServer, announce, withdraw
+    from qa.models.announcement import announce, withdraw
+    from qa.models.embedded import EmbeddedServer
 
     keep_alive = parse_keep_alive(settings.keep_alive)
     stopping = False

