@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from qa.articles.clean import _DATE_PATTERNS, _MONTHS, parse_date
+from qa.articles.clean import _DATE_PATTERNS, parse_date
+from qa.dates import MONTHS
 
 EVALS_DIR = Path(__file__).resolve().parent
 DEV_SET = EVALS_DIR / "dev.jsonl"
@@ -154,7 +155,7 @@ def _folded(text: str) -> str:
     return _DOLLARS.sub(lambda m: f"${m[1]}" + (f" {m[2]}" if m[2] else ""), text)
 
 
-_MONTH_OF_YEAR = re.compile(rf"\b((?:{_MONTHS})\.?(?: \d{{1,2}})?),? of ((?:19|20)\d\d)\b")  # "november 21 of 1998"
+_MONTH_OF_YEAR = re.compile(rf"\b((?:{MONTHS})\.?(?: \d{{1,2}})?),? of ((?:19|20)\d\d)\b")  # "november 21 of 1998"
 _DOLLARS = re.compile(r"(?<![\w.$])(\d+(?:[.,]\d+)*)(?: (million|billion|trillion))? (?:us )?dollars\b")
 
 

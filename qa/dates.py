@@ -64,8 +64,12 @@ def has_relative_year(question: str) -> bool:
 
 _MONTH_NAMES = ("january february march april may june july august september october november "
                 "december").split()
-_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|" \
-         r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+# a month's name or its abbreviation ("Sept", "Nov"), as every date in the project is read
+MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_MONTH = rf"({MONTHS})\.?"
 _YEAR = r"((?:19|20)\d\d)"
 # "in March 2021", "March of 2021"; a day before or after the month asks for that day
 _MONTH_YEAR = re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b", re.IGNORECASE)

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from qa.dates import MONTHS
+
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 _ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
@@ -63,13 +65,9 @@ _OUTLET_PATTERNS = [
 _HEADER_KEYS = {"title", "source", "outlet", "publisher", "site", "date", "published", "url"}
 _HEADER_RE = re.compile(r"^(?P<key>[A-Za-z]+)\s*:\s*(?P<value>.+)$")
 
-_MONTHS = (
-    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
 _DATE_PATTERNS = [
-    (re.compile(rf"\b(?P<m>{_MONTHS})\.? (?P<d>\d{{1,2}}),? (?P<y>(?:19|20)\d\d)\b", re.IGNORECASE), "mdy"),
-    (re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<m>{_MONTHS})\.? (?P<y>(?:19|20)\d\d)\b", re.IGNORECASE), "dmy"),
+    (re.compile(rf"\b(?P<m>{MONTHS})\.? (?P<d>\d{{1,2}}),? (?P<y>(?:19|20)\d\d)\b", re.IGNORECASE), "mdy"),
+    (re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<m>{MONTHS})\.? (?P<y>(?:19|20)\d\d)\b", re.IGNORECASE), "dmy"),
     (re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"), "iso"),
 ]
 
@@ -109,7 +107,7 @@ def parse_date(text: str) -> str | None:
 # own line. It says when the article was written, not when what it tells happened, so it is
 # the article's date and not a sentence of it: an answer may not take it for an event's date.
 _LEADING_DATE = re.compile(
-    rf"^(?:(?:{_MONTHS})\.? \d{{1,2}},? (?:19|20)\d\d|\d{{1,2}} (?:{_MONTHS})\.? (?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)"
+    rf"^(?:(?:{MONTHS})\.? \d{{1,2}},? (?:19|20)\d\d|\d{{1,2}} (?:{MONTHS})\.? (?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)"
     r"(?:\s*(?:\.{3}|…)|\s+[-—–|:]|:)\s*(?:\.{3}\s*|…\s*)?(?=\S)",  # "... ", " - ", ": ", not "2019-2020"
     re.IGNORECASE,
 )
