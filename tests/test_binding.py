@@ -153,3 +153,25 @@ def test_a_passage_that_says_nothing_was_won_does_not_answer_who_won():
     assert not binds("Novak Djokovic won the men's singles U.S. Open in 2020.", elsewhere, q)
     # a claim that says nothing of a win is not held to this
     assert binds("Novak Djokovic was disqualified in 2020.", out, "What happened to Novak Djokovic in 2020?")
+
+
+def test_a_role_held_for_a_longer_name_is_held_for_another_body():
+    tretter = "The NFLPA re-elected JC Tretter as president of the NFL Players Association on Saturday."
+    assert not binds("The president of the NFL is JC Tretter.", tretter, "Who is the president of the NFL?")
+    assert binds("JC Tretter", tretter, "Who is the president of the NFL Players Association?")
+    # a company's legal suffix names the same company
+    assert binds("Tim Cook", "Tim Cook became CEO of Apple Inc. in 2011.", "Who is the CEO of Apple?")
+
+
+def test_a_passage_that_has_the_claimed_winner_lose_the_asked_final_contradicts_the_claim():
+    from qa.answering.binding import lost_in
+
+    q = "Who won the women's singles U.S. Open in 2019?"
+    claim = "Serena Williams won the women's singles U.S. Open in 2019."
+    assert lost_in(claim, US_OPEN_2019, q) == ("Serena Williams lost to Bianca Andreescu 6-3, 7-5 in the 2019 "
+                                               "U.S. Open women's singles final.")
+    # a list of results without verbs says nothing about who lost; the winner is not contradicted
+    assert lost_in(claim, "2019, Bianca Andreescu (Canada), Serena Williams (USA) ...", q) is None
+    assert lost_in("Bianca Andreescu won the 2019 U.S. Open.", US_OPEN_2019, q) is None
+    # another year's final does not contradict it
+    assert lost_in(claim, "Serena Williams lost to Naomi Osaka in the 2018 U.S. Open final.", q) is None

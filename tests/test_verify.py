@@ -133,3 +133,15 @@ def test_a_figure_given_as_money_must_be_money_in_the_passage():
     for passage in ("Arsenal paid 50 million pounds for the striker.", "Arsenal paid GBP 50 million for the striker."):
         assert support("Arsenal paid £50 million for the striker.", passage, "How much did Arsenal pay?").ok, passage
     assert support("Google paid $1.65 billion.", "Google paid 1.65 billion U.S. dollars.", "How much did Google pay?").ok
+
+
+def test_a_claimed_winner_whom_a_passage_has_lose_is_dropped_and_that_sentence_answers():
+    from qa.answering.generate import finish
+    from qa.types import Passage, Timings
+
+    texts = ["2019, Bianca Andreescu (Canada), Serena Williams (USA) ...",
+             "Serena Williams lost to Bianca Andreescu on Saturday in the 2019 U.S. Open women's singles final."]
+    passages = [Passage(id=f"p{i}", doc_id=f"d{i}", title="t", text=t, span=(0, len(t))) for i, t in enumerate(texts)]
+    answer = finish("Who won the women's singles U.S. Open in 2019?",
+                    "Serena Williams won the women's singles U.S. Open in 2019 [1].", passages, Timings())
+    assert not answer.refused and "lost to Bianca Andreescu" in answer.text and answer.citations[0].n == 2

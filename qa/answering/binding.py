@@ -22,6 +22,10 @@ Written by hand (no library in our stack does this): the question's qualifiers a
   (in the same or other words: "chief executive" for "CEO"), so "Shuntaro Furukawa, the
   president of Nintendo" does not answer it, nor "the former president" who is the president.
 
+- and, when the question asks about a work that comes in editions, the passage names it
+  and not only other editions of it (`editions`): "Marvel's Spider-Man Remastered" is
+  another game than "Marvel's Spider-Man";
+
 - and the passage does not have the answer lose where the claim has it win: "Serena
   Williams lost to Bianca Andreescu" does not support "Serena Williams won the U.S. Open"
   (the verbs next to the name tell: "X won", "X beat Y", "Y lost to X", "beaten by X"),
@@ -39,8 +43,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answering.answer_type import MONTHS, WEEKDAYS
+from qa.answering.answer_type import MONTHS, WEEKDAYS, Kind, expected
 from qa.answering.citations import split_claims
+from qa.answering.editions import about_a_work, other_edition_only
 from qa.dates import quarters, year_of, years
 from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, numbers, spelt_alike, stem
 
@@ -152,7 +157,17 @@ def _place(word: str) -> str:
     return min(same) if same else word[:4]
 
 
-def _role_places(text: str, role: str) -> list[frozenset[str]]:
+# words after a body's name that do not make it another body ("Nintendo Co.", "Apple Inc.")
+_SUFFIXES = frozenset("inc co ltd corp corporation company group holdings llc plc sa ag".split())
+
+
+@dataclass(frozen=True)
+class _Held:
+    places: frozenset[str]  # the places or bodies a role mention names, by `_place`
+    of: tuple[str, ...] = ()  # the body after "of", word by word: ("nfl", "players", "association")
+
+
+def _role_places(text: str, role: str) -> list[_Held]:
     """For each mention of `role` in `text`, the places or bodies it is held for (empty
     when the mention names none)."""
     found = []
@@ -166,22 +181,36 @@ def _role_places(text: str, role: str) -> list[frozenset[str]]:
         if before and before[1].lower().rstrip(".") not in STOP | NOT_NAMES | WEEKDAYS | MONTHS | _RANKS:
             places.add(before[1].replace(".", ""))
         after = re.match(r"\s+of\s+(?:the\s+)?((?:[A-Z][\w’'-]*\s*){1,3})", text[m.end() :])
+        of: tuple[str, ...] = ()
         if after:
             places |= set(after[1].split())
-        found.append(frozenset(_place(p) for p in places))
+            of = tuple(w.lower().rstrip(".") for w in after[1].split())
+        found.append(_Held(frozenset(_place(p) for p in places), of))
     return found
 
 
-def elsewhere(question: str, holding: list[str], wanted: frozenset[str]) -> bool:
+def _another_body(given: tuple[str, ...], asked: tuple[str, ...], names: set[str]) -> bool:
+    """The body a role is held for is the asked one's name with more words: the "NFL
+    Players Association" is not the "NFL", nor "Google Cloud" "Google"; "Nintendo Co."
+    is Nintendo, and in "CEO of Fidelity Investments Abigail Johnson" the answer's own
+    `names` follow the body's."""
+    return (bool(asked) and len(given) > len(asked) and given[: len(asked)] == asked
+            and any(w not in _SUFFIXES and stem(w) not in names for w in given[len(asked) :]))
+
+
+def elsewhere(question: str, holding: list[str], wanted: frozenset[str], names: set[str] = frozenset()) -> bool:
     """The question asks for a role held for one place or body ("the prime minister of
     Canada") and every sentence that gives the answer that role gives it for another one
-    ("Iraqi Prime Minister Haider al-Abadi"). A mention that names no place is no conflict."""
+    ("Iraqi Prime Minister Haider al-Abadi", "president of the NFL Players Association" for
+    the NFL's). A mention that names no place is no conflict."""
     for role in wanted:
-        asked = set().union(*_role_places(question, role)) if _role_places(question, role) else set()
+        mentions = _role_places(question, role)
+        asked = set().union(*(h.places for h in mentions))
         if not asked:
             continue
-        given = [places for s in holding for places in _role_places(s, role)]
-        if given and all(places and not places & asked for places in given):
+        asked_of = next((h.of for h in mentions if h.of), ())
+        given = [h for s in holding for h in _role_places(s, role)]
+        if given and all(h.places and (not h.places & asked or _another_body(h.of, asked_of, names)) for h in given):
             return True
     return False
 
@@ -197,6 +226,20 @@ def _anchors(claim: str, question: str) -> tuple[set[str], set[str]]:
     names = {stem(t) for t in tokens if t[0].isupper() and t.isalpha() and t.lower() not in STOP | NOT_NAMES} - known
     figures = numbers(claim) - numbers(question)
     return names, figures
+
+
+_CLAUSE = re.compile(r"[,;]\s+(?!\d)|\s+(?:while|but|whereas)\s+")  # not "April 16, 2020"
+# a date that a later one replaced: "its original release date was April 16, 2020", "delayed
+# from March" (not "originally released in 2010": that is when it came out)
+_SUPERSEDED = re.compile(r"\b(?:original(?:ly)?\s+(?:release\s+date|scheduled|planned|slated|set|due)|"
+                         r"initially\s+(?:scheduled|planned|slated|set|due)|(?:delayed|postponed|pushed\s+back)\s+from)\b",
+                         re.IGNORECASE)
+
+
+def _clauses(holding: list[str], names: set[str], figures: set[str]) -> list[str]:
+    """The clauses of the sentences that hold the answer: its figures when it gives any
+    (a date's "October 2020", not the "Google" that announced it), else its names."""
+    return [c for s in holding for c in _CLAUSE.split(s) if _holds(c, set() if figures else names, figures)]
 
 
 def _holds(sentence: str, names: set[str], figures: set[str]) -> bool:
@@ -263,6 +306,30 @@ def says_it_lost(holding: list[str], names: set[str]) -> bool:
     return bool(told) and all(o == {"lost"} for o in told)
 
 
+def lost_in(claim: str, passage_text: str, question: str, date: str | None = None) -> str | None:
+    """The sentence of the passage (of an article dated `date`) that has the claim's
+    answer lose the contest it claims the answer won, in the asked year: "Serena Williams
+    lost to Bianca Andreescu ... in the 2019 U.S. Open final" against "Serena Williams won
+    the 2019 U.S. Open". None when the claim claims no win or the passage says no such thing.
+
+    One passage that says so contradicts the claim, whatever other passages say: a list of
+    winners with no verbs ("2019, Bianca Andreescu (Canada), Serena Williams (USA)") does not
+    make it true."""
+    names, figures = _anchors(claim, question)
+    if not claims_a_win(claim, names):
+        return None
+    asked = qualifiers(question)
+    if asked.years and not asked.years & (years(passage_text) | year_of(date)):
+        return None  # another year's final, or not known to be the asked one
+    for sentence in sentences(passage_text):
+        if not _holds(sentence, names, figures) or _outcomes(sentence, names) != {"lost"}:
+            continue
+        said = qualifiers(sentence)
+        if all(not (want and have and not want & have) for want, have in zip(asked.classes(), said.classes())):
+            return sentence
+    return None
+
+
 def binds(claim: str, passage_text: str, question: str, date: str | None = None) -> bool:
     """Whether `passage_text` (of an article dated `date`) binds the claim's answer to the
     question's qualifiers and role, and does not say the answer lost where the claim says
@@ -271,17 +338,27 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
     names, figures = _anchors(claim, question)
     if not names and not figures:
         return True
+    work = about_a_work(question)
+    if work and other_edition_only(question, passage_text):
+        return False  # "Marvel's Spider-Man Remastered" for "Marvel's Spider-Man"
     win = claims_a_win(claim, names)
-    if not asked and not wanted_roles and not win:
+    if not asked and not wanted_roles and not win and not work and not figures:
         return True  # nothing to bind: the passage's sentences need not be read
     holding = [s for s in sentences(passage_text) if _holds(s, names, figures)]
+    clauses = _clauses(holding, names, figures) if work else []
+    if clauses and all(other_edition_only(question, c) for c in clauses):
+        return False  # "announced the Pixel 4a and Pixel 5 in October 2020, adding the Pixel 5a in August 2021"
+    if figures and expected(question) in (Kind.DATE, Kind.TIME):
+        dated = _clauses(holding, set(), figures)
+        if dated and all(_SUPERSEDED.search(c) for c in dated):
+            return False  # the date it was once due, not when it came out
     if win and (says_it_lost(holding, names) or tells_no_win(holding, names)):
         return False
     if not asked and not wanted_roles:
         return True
     if wanted_roles and names and holding and not any(wanted_roles & roles(s) for s in holding):
         return False  # the passage names the answer in another role (the president of Nintendo)
-    if wanted_roles and names and elsewhere(question, holding, wanted_roles):
+    if wanted_roles and names and elsewhere(question, holding, wanted_roles, names):
         return False  # the role, for another country or body (Iraq's prime minister for Canada's)
     for sentence in holding:
         said = qualifiers(sentence)

@@ -70,7 +70,8 @@ def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timi
     """Check the reply sentence by sentence against the passages (see `qa.answering.verify`).
 
     Unsupported sentences are dropped; if nothing is left, or if the model refused, the
-    answer is the fixed refusal. If what is left does not give the kind of answer the
+    answer is the fixed refusal, unless a passage contradicted the reply (it named the
+    loser as the winner): that passage's sentence, quoted, is the answer. If what is left does not give the kind of answer the
     question asks for (`qa.answering.answer_type`), the sentence of a cited passage that does is the
     answer, quoted; without one, the refusal.
     """
@@ -78,6 +79,11 @@ def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timi
         return refusal(question, passages, timings)
     checked = check_claims(split_claims(reply, len(passages)), passages, question)
     claims = without_repeats(checked.claims)
+    if not claims and checked.contradictions:
+        # the model named the loser of the asked final: the sentence that says so, quoted,
+        # tells the user who won ("X lost to Y in the 2019 final")
+        n, sentence = checked.contradictions[0]
+        claims = [Claim(sentence, (n,))] if answers(question, sentence) else []
     if not claims:
         return refusal(question, passages, timings)
     if not answers(question, render(claims)):

@@ -16,6 +16,10 @@ judge model (too slow and too unreliable at 1.5B to run on every answer). A pass
 - and it binds the answer to the question's year, quarter or men's/women's (`binding`):
   the passage says 2020's winner won in 2018, or the women's champion won the women's title.
 
+A claim that the answer won what any passage says it lost in the asked year ("Serena
+Williams lost to Bianca Andreescu in the 2019 final") is dropped, whatever other passages
+say; that passage's sentence is kept aside (`Checked.contradictions`): it tells who won.
+
 Cited passages that do not support their sentence are replaced by the passage that does,
 an uncited sentence gets the passage that clearly supports it, and a sentence that no
 passage supports is dropped. An answer with nothing left becomes the refusal.
@@ -24,10 +28,10 @@ passage supports is dropped. An answer with nothing left becomes the refusal.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from qa.answering.binding import binds
+from qa.answering.binding import binds, lost_in
 from qa.answering.citations import Claim, split_claims
 from qa.answering.injection import neutralise
 from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, money, numbers, spelt_alike, stem
@@ -100,6 +104,8 @@ def best_quote(sentence: str, passage_text: str) -> str:
 class Checked:
     claims: list[Claim]
     dropped: list[str]
+    # (passage number, its sentence) that contradicts a dropped claim: "X lost to Y" for "X won"
+    contradictions: list[tuple[int, str]] = field(default_factory=list)
 
 
 def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question: str = "") -> Checked:
@@ -107,6 +113,7 @@ def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question:
     The clauses that continue a dropped sentence go with it."""
     kept: list[Claim] = []
     dropped: list[str] = []
+    contradictions: list[tuple[int, str]] = []
     head_kept = False
     for claim in claims:
         if claim.joined and not head_kept:
@@ -114,6 +121,13 @@ def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question:
             continue
         # against what the model was shown: instructions hidden in an article support nothing
         shown = {n: neutralise(p.text) for n, p in enumerate(passages, start=1)}
+        lost = next(((n, said) for n, text in shown.items()
+                     if (said := lost_in(claim.text, text, question, passages[n - 1].date))), None)
+        if lost:  # a passage says the answer lost what the claim says it won
+            contradictions.append(lost)
+            dropped.append(claim.text)
+            head_kept = head_kept and claim.joined
+            continue
         results = {n: support(claim.text, text, question) for n, text in shown.items()}
         ok = [n for n, r in results.items() if r.ok and binds(claim.text, shown[n], question, passages[n - 1].date)]
         good_cited = tuple(n for n in claim.cited if n in ok)
@@ -127,4 +141,4 @@ def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question:
             head_kept = head_kept and claim.joined
             continue
         head_kept = True
-    return Checked(kept, dropped)
+    return Checked(kept, dropped, contradictions)

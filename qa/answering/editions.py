@@ -1,0 +1,147 @@
+"""Does a passage name the work the question asks about, or only another edition of it?
+
+News about games, films, shows and phones names a whole family of titles: "Marvel's
+Spider-Man" and "Marvel's Spider-Man Remastered", "The Legend of Zelda: Breath of the Wild"
+and "The Legend of Zelda: Ocarina of Time 3D", "Pretty Woman" and "Pretty Woman: The
+Musical", "Xenoblade Chronicles 2" and "Xenoblade Chronicles 3". Asked when the first was
+released, the small model gives the date of whichever edition a passage dates, and every
+word of its sentence is in that passage.
+
+Written by hand (no library in our stack parses titles): a title of the question is a
+run of capitalised words ("Marvel's Spider-Man"), or a quoted one; what tells one edition
+from another is what follows its head: a subtitle after a colon ("Avengers: Infinity
+War"), a sequel's number or a season ("Spider-Man 2", "Season 11"), or an edition word
+("Remastered", "3D", "Definitive Edition"). A passage names *another edition* when the
+head is followed there by another of these than in the question; it names *the asked
+one* when the head is followed by the question's own (or by none, when the question has
+none). A passage that names other editions and never the asked one does not answer about
+it. A year after a title ("the 2019 U.S. Open", "God of War (2018)") is the year, not an
+edition: years are bound elsewhere (`binding`). A colon before a verb ("Avatar: Directed
+by James Cameron") is a listing, not a subtitle.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_WORD = r"[A-Z][\w’'.-]*|\d+[A-Za-z]?\b"
+_JOIN = r"(?:(?:\s+(?:of|the|and|&|a|de|vs\.?)\b)+\s+|\s+|:\s+)"
+_SPAN = re.compile(rf"(?:{_WORD})(?:{_JOIN}(?:{_WORD}))*")
+_QUOTED = re.compile(r"[\"“]([^\"”]{2,80})[\"”]")
+_QUESTION_WORDS = frozenset("who whom whose what which when where why how is was are were did does do in on at the a".split())
+_EDITION_WORDS = (
+    r"remastered|remaster|remake|3d|hd|dlc|deluxe|definitive\s+edition|\w+\s+edition|"
+    r"musical|the\s+musical|expansion(?:\s+pass)?|collection|director['’]s\s+cut|reloaded|returns"
+)
+# "Apple 10 years ago", "Tesla 500,000 cars": a count, not a sequel's number
+_NOT_A_COUNT = r"(?![.,]\d|\s+(?:years?|days?|weeks?|months?|hours?|minutes?|times|million|billion|per|percent|people|points?)\b|\s*%)"
+_ROMAN = r"(?:ii|iii|iv|vi|vii|viii|ix|x)"
+# what may follow a title's head and tell its edition (matched in lower case)
+_NUMBERED = re.compile(rf"(?i)\s+((?:season|part|chapter|episode|volume|vol\.?)\s+\w+|\d+[a-z]?|{_ROMAN})\b{_NOT_A_COUNT}")
+_EDITION = re.compile(rf"(?i)\s+({_EDITION_WORDS})\b")
+# a subtitle: capitalised words after a colon (matched in the passage's own case), not a
+# listing's heading ("Avatar: Directed by", "Assassin's Creed: Crew List")
+_SUBTITLE = re.compile(
+    r"\s*:\s+(?!(?:Directed|Written|Produced|Starring|Release|Cast|Full|Crew|Review|Trailer|Official|Where|How|What|Why|When|Who)\b)"
+    r"((?:[A-Z0-9][\w’'-]*)(?:(?:\s+(?:of|the|and|a|&)\b)*\s+[A-Z0-9][\w’'-]*)*)"
+)
+_YEAR = re.compile(r"^(?:19|20[0-4])\d$")
+
+
+@dataclass(frozen=True)
+class Title:
+    head: str  # lower case, single spaces: "the legend of zelda"
+    edition: str | None  # "breath of the wild", "2", "season 11", "remastered"; None: the plain title
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+def _edition_after(text: str, at: int) -> str | None:
+    """The edition written right after a title's head, which ends at `at` in `text`."""
+    for pattern in (_SUBTITLE, _EDITION, _NUMBERED):
+        m = pattern.match(text, at)
+        if m:
+            found = _norm(m[1])
+            return None if _YEAR.match(found) else found
+    return None
+
+
+def _split(span: str, first: bool) -> Title | None:
+    """A run of capitalised words as a title: its head and its edition, if it has one.
+    `first`: the run opens the question (its question word is dropped)."""
+    words = span.split()
+    while words and (first or words[0] != "The") and words[0].lower() in _QUESTION_WORDS:
+        words = words[1:]
+    if not words:
+        return None
+    if words[0] == "The" and len(words) > 1:  # "The Avengers": a title, even of one word
+        words, named = words[1:], True
+    else:
+        named = len(words) >= 2
+    span = " ".join(words)
+    if ":" in span:
+        head, _, edition = span.partition(":")
+        return Title(_norm(head), _norm(edition) or None)
+    for pattern in (_EDITION, _NUMBERED):
+        m = re.search(pattern.pattern + r"$", span)
+        if m and m.start() > 0 and not _YEAR.match(m[1]):
+            return Title(_norm(span[: m.start()]), _norm(m[1]))
+    if _YEAR.match(words[-1]):
+        words = words[:-1]
+        named = named and len(words) >= 1
+    return Title(_norm(" ".join(words)), None) if named and words else None
+
+
+@lru_cache(maxsize=512)
+def titles(question: str) -> tuple[Title, ...]:
+    """The titles the question names: quoted ones, and runs of capitalised words of two
+    words or more, or of one with an edition ("Diablo 3"); not the question's first word."""
+    found: list[Title] = []
+    for m in _QUOTED.finditer(question):
+        t = _split(m[1], first=False) or _split("The " + m[1], first=False)
+        if t:
+            found.append(t)
+    rest = _QUOTED.sub(" ", question)
+    for m in _SPAN.finditer(rest):
+        t = _split(m.group(), first=not rest[: m.start()].strip())
+        if t and t.head not in {x.head for x in found}:
+            found.append(t)
+    return tuple(t for t in found if len(t.head) >= 3)
+
+
+def other_edition_only(question: str, passage_text: str) -> bool:
+    """The passage names some title of the question only as other editions of it: "Marvel's
+    Spider-Man Remastered" and never "Marvel's Spider-Man" itself, to a question about the
+    latter."""
+    text = " ".join(passage_text.replace("’", "'").split())
+    for title in titles(question):
+        asked = other = 0
+        pattern = re.compile(rf"(?<![\w'])(?:the\s+)?{re.escape(title.head)}(?![\w'])", re.IGNORECASE)
+        for m in pattern.finditer(text):
+            edition = _edition_after(text, m.end())
+            if edition == title.edition or edition is None and title.edition is None:
+                asked += 1
+            elif edition is not None and not (title.edition and edition.startswith(title.edition)):
+                other += 1
+        if other and not asked:
+            return True
+    return False
+
+
+# Questions about a work or a product, which come in editions: its release, premiere or
+# launch, its director or author. Elsewhere a colon after a name opens a headline
+# ("Deir Ezzor: Syrian troops retake the city"), not a subtitle.
+_ABOUT_A_WORK = re.compile(
+    r"\b(?:releas\w*|premi[eè]r\w*|launch\w*|debut\w*|announc\w*|unveil\w*|aired|directed|director|published|written|starred|"
+    r"starring|sequel|remaster\w*|edition|season|episode|movie|film|game|album|novel|show|series)\b",
+    re.IGNORECASE,
+)
+
+
+def about_a_work(question: str) -> bool:
+    """The question asks about a work or product that may come in editions."""
+    return bool(_ABOUT_A_WORK.search(question))

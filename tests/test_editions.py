@@ -1,0 +1,64 @@
+"""Another edition of a work is another work: "Marvel's Spider-Man Remastered" does not date
+"Marvel's Spider-Man"."""
+
+from qa.answering.binding import binds
+from qa.answering.editions import Title, about_a_work, other_edition_only, titles
+
+
+def test_titles_of_a_question_have_a_head_and_maybe_an_edition():
+    assert titles("When was Marvel's Spider-Man released?") == (Title("marvel's spider-man", None),)
+    assert titles("when was The Legend of Zelda: Breath of the Wild released?") == (
+        Title("legend of zelda", "breath of the wild"),)
+    assert titles("Who directed The Avengers?") == (Title("avengers", None),)
+    assert titles('Who is the director of "Pretty Woman"?') == (Title("pretty woman", None),)
+    assert titles("When was Diablo 3 released?") == (Title("diablo", "3"),)
+    assert titles("What is the premiere date of The Walking Dead Season 11?") == (Title("walking dead", "season 11"),)
+    # a year after a title is its year, not an edition; a lone capitalised word is no title
+    assert titles("What is the release date of God of War (2018)?") == (Title("god of war", None),)
+    assert titles("When was Nintendo founded?") == ()
+
+
+def test_a_passage_that_names_only_other_editions_does_not_answer_about_the_asked_one():
+    spider_man = "When was Marvel's Spider-Man released?"
+    assert other_edition_only(spider_man, "Released. Aug 12, 2022. In Marvel's Spider-Man Remastered, Peter Parker ...")
+    assert other_edition_only(spider_man, "Marvel's Spider-Man 2 will be available on PlayStation 5.")
+    assert not other_edition_only(spider_man, "Marvel's Spider-Man was released on September 7, 2018.")
+    # both named: the passage may answer about the asked one
+    assert not other_edition_only(spider_man, "Marvel's Spider-Man (2018) and Marvel's Spider-Man Remastered (2020).")
+    zelda = "When was The Legend of Zelda: Breath of the Wild released?"
+    assert other_edition_only(zelda, "The game was released in June 2011. The Legend of Zelda: Ocarina of Time 3D.")
+    assert not other_edition_only(zelda, "The Legend of Zelda: Breath of the Wild has been revealed.")
+    assert other_edition_only("Who directed The Avengers?", "The Russo Brothers directed Avengers: Infinity War.")
+
+
+def test_a_listing_a_headline_colon_and_a_count_are_not_editions():
+    assert not other_edition_only("Who directed Avatar?", "Avatar: Directed by James Cameron. With Sam Worthington.")
+    assert not other_edition_only('Who is the director of "The Godfather"?', "The Godfather: Directed by Francis Ford Coppola.")
+    assert not other_edition_only("Who is the CEO of Apple in 2021?", "Tim Cook became CEO of Apple 10 years ago.")
+    assert not other_edition_only("Who won the 2019 U.S. Open?", "U.S. Open 2019: Andreescu beats Williams.")
+
+
+def test_only_questions_about_works_are_read_for_editions():
+    assert about_a_work("When was Marvel's Spider-Man released?") and about_a_work("Who directed The Avengers?")
+    assert not about_a_work("Which city was Islamic State's last urban stronghold in Syria?")
+    remaster = "Released. Aug 12, 2022. In Marvel's Spider-Man Remastered, Peter Parker returns."
+    assert not binds("Aug 12, 2022", remaster, "When was Marvel's Spider-Man released?")
+    assert binds("Aug 12, 2022", remaster, "When was Marvel's Spider-Man Remastered released?")
+
+
+def test_the_answer_s_clause_must_not_be_about_another_model_only():
+    pixel = ("Google announced the Pixel 4a 5G and Pixel 5 in October 2020, adding the Pixel 5a 5G to the mix "
+             "in August 2021.")
+    q = "When was Pixel 5a announced?"
+    assert not binds("Google announced the Pixel 5a in October 2020.", pixel, q)
+    assert binds("Google announced the Pixel 5a in August 2021.", pixel, q)
+
+
+def test_a_date_once_due_and_replaced_is_not_when_it_came_out():
+    cyberpunk = "Cyberpunk 2077's original release date was April 16, 2020, which was announced at E3 2019."
+    q = "What is the release date of Cyberpunk 2077?"
+    assert not binds("Cyberpunk 2077 was released on April 16, 2020.", cyberpunk, q)
+    assert binds("It came out on December 10, 2020.", "CD Projekt released Cyberpunk 2077 on December 10, 2020.", q)
+    # "originally released" is when it came out
+    assert binds("It was released in 2010.", "Originally released for the Wii in 2010 in Japan.",
+                 "When was Xenoblade Chronicles released?")
