@@ -21,7 +21,7 @@ from qa.models.embed import Embedder
 from qa.models.llm import ChatModel
 from qa.models.model_file import Progress
 from qa.search.filters import Filters, make_filters
-from qa.search.retrieve import Retrieved, retrieve
+from qa.search.retrieve import Retrieved, in_thread, retrieve
 from qa.settings import Settings
 from qa.types import Answer, Delta, Retrying, Sources, Timings
 
@@ -284,6 +284,8 @@ class Assistant:
                 if retried.relevant:
                     found, search = retried, with_previous
         passages = found.passages
+        if history:  # a follow-up: the story the last answer cited first
+            passages = in_thread(passages, [c.passage for c in history[-1].citations])
         retrieve_ms = condense_ms + (time.perf_counter() - started) * 1000
         yield Sources(passages=passages, relevant=found.relevant)
         if not found.relevant:

@@ -140,3 +140,13 @@ def test_a_time_no_candidate_is_from_picks_nothing():
     other_year = _passage(4, "The 2016 final.", "2016-07-01")
     too_early = _passage(5, "The 2017 offensive began.", "2017-10-01")
     assert [p.id for p in by_time([other_year, too_early, old], frozenset({"2017"}), "2017-11-01")] == ["p1", "p5", "p4"]
+
+
+def test_a_follow_up_reads_the_story_the_last_answer_cited_first():
+    from qa.search.retrieve import in_thread
+
+    other, cited, copy = _passage(1, "Bryan Singer faces accusations."), _passage(2, "Lelwa Abdullah accused"), \
+        _passage(3, "A copy of the cited story.")
+    copy = copy.model_copy(update={"group": "d2"})  # another outlet's copy of the same story
+    assert [p.id for p in in_thread([other, copy, cited], [cited])] == ["p3", "p2", "p1"]
+    assert [p.id for p in in_thread([other, cited], [])] == ["p1", "p2"]  # nothing cited: as found
