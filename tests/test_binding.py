@@ -175,3 +175,12 @@ def test_a_passage_that_has_the_claimed_winner_lose_the_asked_final_contradicts_
     assert lost_in("Bianca Andreescu won the 2019 U.S. Open.", US_OPEN_2019, q) is None
     # another year's final does not contradict it
     assert lost_in(claim, "Serena Williams lost to Naomi Osaka in the 2018 U.S. Open final.", q) is None
+
+
+def test_a_reporter_asked_by_outlet_must_be_that_outlet_s():
+    q = "What is the name of the AFP reporter who was inside Deir Ezzor on Thursday?"
+    espn = "ESPN NBA reporter Malika Andrews will serve as the NBA Draft telecast reporter for the first time."
+    assert not binds("Malika Andrews: the NBA Draft telecast reporter.", espn, q)
+    assert binds("Jane Doe.", "AFP reporter Jane Doe was inside the city on Thursday.", q)
+    # a sentence that also names the role without an outlet does not make it any outlet's
+    assert binds("Jane Doe.", "AFP reporter Jane Doe, the only reporter there, saw the ruins.", q)

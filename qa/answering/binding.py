@@ -72,7 +72,8 @@ _ROLE_NOUNS = {
     "minister": "minister", "secretary": "secretary", "governor": "governor", "mayor": "mayor",
     "senator": "senator", "coach": "coach", "manager": "manager", "captain": "captain",
     "founder": "founder", "co-founder": "founder", "leader": "leader",
-    "editor": "editor", "ambassador": "ambassador", "envoy": "envoy", "judge": "judge", "king": "king",
+    "editor": "editor", "reporter": "reporter", "correspondent": "reporter", "journalist": "reporter",
+    "photographer": "photographer", "ambassador": "ambassador", "envoy": "envoy", "judge": "judge", "king": "king",
     "queen": "queen", "chancellor": "chancellor",
 }
 _ROLES = {**_ROLE_NOUNS, "directed": "director", "commanded": "commander", "coached": "coach",
@@ -89,6 +90,7 @@ _ROLE = re.compile(rf"\b({_alternatives(_ROLES)})\b{_NOT_A_ROLE}", re.IGNORECASE
 _ROLE_NOUN = re.compile(rf"\b({_alternatives(_ROLE_NOUNS)})\b{_NOT_A_ROLE}", re.IGNORECASE)
 # a question that asks for someone: "Who is ...", "Which US general ...", "What company's CEO ..."
 _ASKS_FOR_SOMEONE = re.compile(rf"^\W*(?:who|whom|whose)\b|\b(?:which|what)\s+(?:[\w’'-]+\s+){{0,3}}?"
+                               rf"(?:{_alternatives(_ROLE_NOUNS)})\b|\bname\s+of\s+(?:the\s+|an?\s+)?(?:[\w’'-]+\s+){{0,2}}?"
                                rf"(?:{_alternatives(_ROLE_NOUNS)})\b", re.IGNORECASE)
 
 
@@ -209,8 +211,13 @@ def elsewhere(question: str, holding: list[str], wanted: frozenset[str], names: 
         if not asked:
             continue
         asked_of = next((h.of for h in mentions if h.of), ())
-        given = [h for s in holding for h in _role_places(s, role)]
-        if given and all(h.places and (not h.places & asked or _another_body(h.of, asked_of, names)) for h in given):
+        # a sentence's mentions of the role together: "ESPN NBA reporter Malika Andrews will be the
+        # telecast reporter" gives it for the NBA, not for the AFP
+        given = [[h for h in _role_places(s, role)] for s in holding]
+        given = [g for g in given if g]
+        if given and all(any(h.places for h in g)
+                         and not any(h.places & asked and not _another_body(h.of, asked_of, names) for h in g)
+                         for g in given):
             return True
     return False
 

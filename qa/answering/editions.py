@@ -38,7 +38,8 @@ _EDITION_WORDS = (
 # "Apple 10 years ago", "Tesla 500,000 cars": a count, not a sequel's number
 _NOT_A_COUNT = r"(?![.,]\d|\s+(?:years?|days?|weeks?|months?|hours?|minutes?|times|million|billion|per|percent|people|points?)\b|\s*%)"
 _ROMAN = r"(?:ii|iii|iv|vi|vii|viii|ix|x)"
-# what may follow a title's head and tell its edition (matched in lower case)
+# what may follow a title's head and tell its edition (in any case): a sequel's number or a
+# season, an edition word
 _NUMBERED = re.compile(rf"(?i)\s+((?:season|part|chapter|episode|volume|vol\.?)\s+\w+|\d+[a-z]?|{_ROMAN})\b{_NOT_A_COUNT}")
 _EDITION = re.compile(rf"(?i)\s+({_EDITION_WORDS})\b")
 # a subtitle: capitalised words after a colon (matched in the passage's own case), not a
@@ -99,7 +100,8 @@ def _split(span: str, first: bool) -> Title | None:
 @lru_cache(maxsize=512)
 def titles(question: str) -> tuple[Title, ...]:
     """The titles the question names: quoted ones, and runs of capitalised words of two
-    words or more, or of one with an edition ("Diablo 3"); not the question's first word."""
+    words or more, of one with an edition ("Diablo 3") or after "The" ("The Avengers");
+    not the question's first word."""
     found: list[Title] = []
     for m in _QUOTED.finditer(question):
         t = _split(m[1], first=False) or _split("The " + m[1], first=False)
