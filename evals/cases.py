@@ -269,14 +269,14 @@ def load_archive(path: Path = RGB_FILE, seed: int = ARCHIVE_SEED) -> Archive:
     return Archive(corpus, answerable, absent, dropped)
 
 
-def archive_cases(limit: int | None = None) -> list[Case]:
+def archive_cases(limit: int | None = None, seed: int = ARCHIVE_SEED) -> list[Case]:
     """The archive's RGB questions: `limit` of each half, spread over the benchmark."""
-    archive = load_archive()
+    archive = load_archive(seed=seed)
     return spread(archive.answerable, limit) + spread(archive.absent, limit)
 
 
-def archive_dev_cases(limit: int | None = None) -> list[Case]:
+def archive_dev_cases(limit: int | None = None, seed: int = ARCHIVE_SEED) -> list[Case]:
     """The dev set asked again over the archive: the seed questions among ~1,000 distractors."""
-    corpus = load_archive().corpus
+    corpus = load_archive(seed=seed).corpus
     return [replace(case, suite="archive-dev", corpus=corpus, collection="archive-dev", with_seeds=True)
             for case in spread(load_dev(), limit)]

@@ -81,6 +81,9 @@ def eval_cmd(
                                                   "with an LLM judge too. Default: on when QA_JUDGE_BASE_URL is set.")] = None,
     thresholds_file: Annotated[Path | None, typer.Option("--thresholds", help="Thresholds TOML. "
                                                             "Default: evals/thresholds.toml.")] = None,
+    split_seed: Annotated[int | None, typer.Option("--split-seed", help="Split the archive's questions with "
+                                                      "this seed instead of the fixed one: another, equally valid "
+                                                      "split, whose questions the pipeline was not tuned on.")] = None,
 ) -> None:
     """Measure answer correctness, citations, refusals and latency, ours vs a llama-index baseline.
 
@@ -106,7 +109,7 @@ def eval_cmd(
     commit = _git_commit()  # now: the code this run imports, not what was committed while it ran
     names = SUITES[suite]
     try:
-        suites = {name: load_suite(name, limit) for name in names}
+        suites = {name: load_suite(name, limit, *(() if split_seed is None else (split_seed,))) for name in names}
     except CaseError as exc:
         raise InputError(str(exc)) from exc
     try:
@@ -173,6 +176,7 @@ def eval_cmd(
         "endpoint": "embedded llama.cpp server" if settings.uses_embedded_llm else settings.llm_base_url,
         "judge": judge_obj.name if judge_obj else None,
         "limit": limit,
+        "split_seed": split_seed,  # None: the archive's fixed split (evals/cases.py ARCHIVE_SEED)
         "settings": {k: getattr(settings, k) for k in
                      ("top_k", "min_score", "chunk_size", "chunk_overlap", "llm_max_tokens", "llm_temperature")},
         "misses": misses,

@@ -108,6 +108,8 @@ def markdown(results: Sequence[SuiteResult], thresholds: dict, meta: dict) -> st
         "Baseline: llama-index VectorStoreIndex + CitationQueryEngine with default settings over the "
         "same Chroma collection and the same model."
     )
+    if meta.get("split_seed") is not None:
+        lines.append(f"The archive's questions split with seed {meta['split_seed']} (not the fixed split).")
     for result in results:
         lines += ["", f"## {result.name}", "", "| metric | ours | baseline | threshold |", "|---|---:|---:|---:|"]
         lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows(result, thresholds)]

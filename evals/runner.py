@@ -10,7 +10,7 @@ from pathlib import Path
 
 from llama_index.core.evaluation.retrieval.metrics import MRR, HitRate
 
-from evals.cases import HELDOUT_SET, Case, archive_cases, archive_dev_cases, load_dev, load_rgb, spread
+from evals.cases import ARCHIVE_SEED, HELDOUT_SET, Case, archive_cases, archive_dev_cases, load_dev, load_rgb, spread
 from evals.scoring import (
     all_found,
     citation_counts,
@@ -35,7 +35,7 @@ LOWER_IS_BETTER = {"false_refusal", "latency_p50_ms", "latency_p95_ms", "errors"
 SEED_SUITES = {"dev", "heldout"}  # questions about the seed articles alone
 
 
-def load_suite(name: str, limit: int | None) -> list[Case]:
+def load_suite(name: str, limit: int | None, split_seed: int = ARCHIVE_SEED) -> list[Case]:
     if name == "dev":  # spread, so that a limited run still covers every kind of question
         return spread(load_dev(), limit)
     if name == "heldout":  # questions about the seeds never used to tune anything
@@ -43,9 +43,9 @@ def load_suite(name: str, limit: int | None) -> list[Case]:
     if name == "rgb":
         return load_rgb("noise", limit) + load_rgb("negative", limit)
     if name == "archive":  # RGB questions over one store of every snippet and the seeds
-        return archive_cases(limit)
+        return archive_cases(limit, split_seed)
     if name == "archive-dev":  # the dev set over that same store
-        return archive_dev_cases(limit)
+        return archive_dev_cases(limit, split_seed)
     raise ValueError(f"unknown suite {name!r}")
 
 

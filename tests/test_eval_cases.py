@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from evals.cases import HELDOUT_SET, _folded, _rgb_facts, archive_dev_cases, load_archive, load_dev, load_rgb, spread
+from evals.cases import HELDOUT_SET, _folded, _rgb_facts, archive_cases, archive_dev_cases, load_archive, load_dev, load_rgb, spread
 from evals.scoring import normalise
 from qa.articles.ingest import seeds_dir
 from qa.articles.loaders import load_article
@@ -103,6 +103,11 @@ def test_the_archive_split_is_seeded_and_keeps_twin_questions_together():
         halves = [{c.question.lower() for c in archive.answerable}, {c.question.lower() for c in archive.absent}]
         assert any({"when was xenoblade chronicles 2 released?"} <= h for h in halves) or any(
             "xenoblade" in d for d in archive.dropped)
+    # `qa eval --split-seed` runs another split, the one its suite loader is given
+    from evals.runner import load_suite
+
+    assert [c.id for c in load_suite("archive", 3, 7)] == [c.id for c in archive_cases(3, seed=7)]
+    assert [c.id for c in load_suite("archive", 3)] == [c.id for c in archive_cases(3)]
 
 
 def test_the_dev_set_is_asked_again_over_the_archive():
