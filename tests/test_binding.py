@@ -79,7 +79,7 @@ def test_a_former_holder_of_the_role_does_not_answer():
 
 
 def test_a_verb_or_a_general_election_in_the_question_is_no_role():
-    from qa.answering.binding import asked_roles, roles
+    from qa.answering.roles import asked_roles, roles
 
     assert asked_roles("Who led the assault on the city?") == set()
     assert asked_roles("Who won the French general election in 2017?") == set()

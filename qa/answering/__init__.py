@@ -7,6 +7,8 @@
     verify       each claim checked against the passages it cites
     binding      ... and bound to the question's year, quarter, contest and role
     editions     ... and to the edition of a work it asks about, not a remaster or sequel
+    roles        ... and to the role asked for, held for the asked place or body
+    outcomes     who won and who lost, from the verbs next to a name
     answer_type  what kind of answer the question asks for (a number, a time, a name)
     conflicts    figures on which the sources disagree, pointed out to the model
     injection    sentences that give an AI orders are left out of the prompt
