@@ -71,9 +71,10 @@ def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timi
 
     Unsupported sentences are dropped; if nothing is left, or if the model refused, the
     answer is the fixed refusal, unless a passage contradicted the reply (it named the
-    loser as the winner): that passage's sentence, quoted, is the answer. If what is left does not give the kind of answer the
-    question asks for (`qa.answering.answer_type`), the sentence of a cited passage that does is the
-    answer, quoted; without one, the refusal.
+    loser as the winner): that passage's sentence, quoted, is the answer. If what is left
+    does not give the kind of answer the question asks for (`qa.answering.answer_type`),
+    the sentence of a cited passage that does is the answer, quoted; without one, the
+    refusal.
     """
     if not reply.strip() or is_refusal(reply, prompts.refusal_sentence()):
         return refusal(question, passages, timings)
