@@ -62,3 +62,9 @@ def test_a_date_once_due_and_replaced_is_not_when_it_came_out():
     # "originally released" is when it came out
     assert binds("It was released in 2010.", "Originally released for the Wii in 2010 in Japan.",
                  "When was Xenoblade Chronicles released?")
+
+
+def test_an_edition_the_question_names_apart_from_the_title_is_the_asked_one():
+    q = "When is House of the Dragon season 2 released?"
+    assert not other_edition_only(q, "House of the Dragon Season 2 premieres on June 16, 2024.")
+    assert other_edition_only(q, "House of the Dragon Season 3 is due in 2026.")

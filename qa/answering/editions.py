@@ -120,12 +120,15 @@ def other_edition_only(question: str, passage_text: str) -> bool:
     Spider-Man Remastered" and never "Marvel's Spider-Man" itself, to a question about the
     latter."""
     text = " ".join(passage_text.replace("’", "'").split())
+    said = _norm(question)
     for title in titles(question):
         asked = other = 0
         pattern = re.compile(rf"(?<![\w'])(?:the\s+)?{re.escape(title.head)}(?![\w'])", re.IGNORECASE)
         for m in pattern.finditer(text):
             edition = _edition_after(text, m.end())
-            if edition == title.edition or edition is None and title.edition is None:
+            if (edition == title.edition or edition is None and title.edition is None
+                    # the question names it apart from the title: "House of the Dragon season 2"
+                    or edition and re.search(rf"(?<![\w']){re.escape(edition)}(?![\w'])", said)):
                 asked += 1
             elif edition is not None and not (title.edition and edition.startswith(title.edition)):
                 other += 1
