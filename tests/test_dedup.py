@@ -132,7 +132,7 @@ def test_an_article_that_names_no_outlet_and_has_no_named_copy_shows_its_file_na
 
 
 def test_a_story_is_known_by_its_first_copys_outlet_else_the_first_named_in_alphabetical_order():
-    from qa.index.store import story_outlets
+    from qa.index.records import story_outlets
 
     copies = [("g1", "b", "Zeta News"), ("g1", "g1", "Reuters"), ("g1", "c", None),
               ("g2", "x", "Zeta News"), ("g2", "y", "AP"), ("g2", "g2", None), ("g3", "g3", None)]

@@ -97,7 +97,7 @@ def test_store_refuses_another_embedding_model(store, settings):
 def test_several_documents_are_written_together_and_replace_their_old_versions(store, fake_embedder):
     import numpy as np
 
-    from qa.index.store import NewDocument, _whole_documents
+    from qa.index.records import NewDocument, whole_documents
 
     def doc(doc_id: str, version: str, n: int) -> NewDocument:
         texts = [f"{doc_id} {version} passage {i}" for i in range(n)]
@@ -110,6 +110,6 @@ def test_several_documents_are_written_together_and_replace_their_old_versions(s
     assert sorted((m["doc_id"], m["content_hash"]) for m in got["metadatas"]) == sorted(
         [("a", "new-a")] * 2 + [("b", "new-b")] * 4 + [("c", "new-c")]
     )
-    sizes = [[len(d.texts) for d in g] for g in _whole_documents([doc("x", "v", n) for n in (600, 300, 200, 1500, 5)], 1000)]
+    sizes = [[len(d.texts) for d in g] for g in whole_documents([doc("x", "v", n) for n in (600, 300, 200, 1500, 5)], 1000)]
     assert sizes == [[600, 300], [200], [1500], [5]]
     assert np.all(np.isfinite(store.query(fake_embedder.encode(["a new-a"])[0], 3)[0].score))

@@ -19,7 +19,8 @@ from qa.articles.dedup import Signature, SignatureIndex
 from qa.articles.loaders import Article, find_files, load_article, load_page
 from qa.dates import date_number
 from qa.errors import IngestError, InputError
-from qa.index.store import NewDocument, Store
+from qa.index.records import NewDocument
+from qa.index.store import Store
 from qa.models.embed import Embedder
 
 _QA_DIR = Path(__file__).resolve().parents[1]

@@ -76,7 +76,7 @@ def _outlet_of(doc, stories: dict[str, str]) -> str:
 
 def _stories(docs) -> dict[str, str]:
     # loaded with the store, not by `qa --help`
-    from qa.index.store import story_outlets
+    from qa.index.records import story_outlets
 
     return story_outlets((d.dup_group, d.doc_id, d.source) for d in docs)
 

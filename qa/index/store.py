@@ -28,8 +28,7 @@ import os
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -37,6 +36,7 @@ import numpy as np
 
 from qa.dates import date_number
 from qa.errors import EmbeddingMismatchError, StoreBusyError, StoreError
+from qa.index.records import NewDocument, StoredDocument, meta_to_passage, story_outlets, whole_documents
 from qa.types import Passage
 
 log = logging.getLogger("qa")
@@ -53,79 +53,6 @@ class _Lexical(NamedTuple):
     checked: float  # monotonic time of the last check against the store
     index: Any  # qa.index.lexical.LexicalIndex
     story_outlets: dict[str, str]  # duplicate group -> an outlet one of its copies names
-
-
-@dataclass(frozen=True)
-class StoredDocument:
-    doc_id: str
-    content_hash: str
-    path: str
-    title: str
-    source: str | None
-    passages: int
-    signature: str = ""  # MinHash of the article's shingles (qa.articles.dedup)
-    dup_group: str = ""  # doc id of the first stored copy of the same story
-    date: str | None = None  # the article's date (ISO), when known
-    url: str | None = None  # the article's web address, when it came from the web
-
-
-@dataclass(frozen=True)
-class NewDocument:
-    """A document's passages ready to be stored."""
-
-    doc_id: str
-    content_hash: str
-    texts: list[str]
-    embeddings: np.ndarray
-    metadatas: list[dict[str, Any]]
-
-
-def _whole_documents(docs: Sequence[NewDocument], limit: int) -> list[list[NewDocument]]:
-    """Consecutive groups of whole documents of at most `limit` passages (a longer
-    document alone)."""
-    groups: list[list[NewDocument]] = []
-    size = 0
-    for d in docs:
-        if not groups or size + len(d.texts) > limit:
-            groups.append([])
-            size = 0
-        groups[-1].append(d)
-        size += len(d.texts)
-    return groups
-
-
-def story_outlets(copies: Iterable[tuple[str, str, str | None]]) -> dict[str, str]:
-    """For each duplicate group (one story, several articles), given (group, doc id,
-    outlet) of its copies: the outlet of its first stored copy (whose doc id is the
-    group's), else the first another copy names in alphabetical order (not by read order)."""
-    named: dict[str, set[str]] = defaultdict(set)
-    first: dict[str, str] = {}
-    for group, doc_id, source in copies:
-        if source:
-            named[group].add(source)
-            if doc_id == group:
-                first[group] = source
-    return {group: first.get(group) or min(names) for group, names in named.items()}
-
-
-def _meta_to_passage(pid: str, text: str, meta: dict[str, Any], score: float,
-                     story_outlets: dict[str, str] | None = None) -> Passage:
-    group = str(meta.get("dup_group", "") or meta.get("doc_id", ""))
-    source = meta.get("source") or None
-    return Passage(
-        id=pid,
-        doc_id=str(meta.get("doc_id", "")),
-        source=source,
-        title=str(meta.get("title", "")),
-        text=text,
-        score=score,
-        span=(int(meta.get("start", 0)), int(meta.get("end", 0))),
-        path=str(meta.get("path", "")),
-        date=meta.get("date") or None,
-        url=meta.get("url") or None,
-        group=group,
-        story_outlet=None if source else (story_outlets or {}).get(group),
-    )
 
 
 def _embedded_client(path: Path):
@@ -367,7 +294,7 @@ class Store:
         # counted before the first write too: a question asked meanwhile in this process
         # must not take the new passages for another process's and reopen the store
         self._writes += 1
-        for group in _whole_documents(docs, _BATCH):
+        for group in whole_documents(docs, _BATCH):
             ids = [f"{d.doc_id}:{d.content_hash[:12]}:{i}" for d in group for i in range(len(d.texts))]
             embeddings = np.concatenate([np.asarray(d.embeddings, dtype=np.float32) for d in group])
             texts = [t for d in group for t in d.texts]
@@ -472,7 +399,7 @@ class Store:
             scores = [float(matrix[row_of[pid]] @ embedding) for pid in got["ids"]]
         outlets = self._story_outlets()
         found = {
-            pid: _meta_to_passage(pid, text, meta, score, outlets)
+            pid: meta_to_passage(pid, text, meta, score, outlets)
             for pid, text, meta, score in zip(got["ids"], got["documents"], got["metadatas"], scores)
         }
         return [found[i] for i in ids if i in found]
@@ -498,7 +425,7 @@ class Store:
         )
         outlets = self._story_outlets()
         return [
-            _meta_to_passage(pid, text, meta, 1.0 - float(dist), outlets)
+            meta_to_passage(pid, text, meta, 1.0 - float(dist), outlets)
             for pid, text, meta, dist in zip(
                 got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0]
             )
