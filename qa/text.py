@@ -37,7 +37,20 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+# "Jan. 6, 2023" says "January 6, 2023": a month's abbreviation before a day or year is
+# read as the month (not "Jan Egeland", nor "to mar")
+_MONTHS = "january february march april june july august september october november december".split()
+_MONTH_ABBREVIATION = re.compile(
+    r"\b(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?(?=\s*\d)", re.IGNORECASE
+)
+
+
+def _month(m: re.Match[str]) -> str:
+    return next(full for full in _MONTHS if full.startswith(m[1].lower()))
+
+
 def content_stems(text: str) -> set[str]:
+    text = _MONTH_ABBREVIATION.sub(_month, text)
     return {stem(t) for t in TOKEN.findall(text) if t.lower() not in STOP and not t.isdigit()}
 
 

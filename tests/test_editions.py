@@ -68,3 +68,39 @@ def test_an_edition_the_question_names_apart_from_the_title_is_the_asked_one():
     q = "When is House of the Dragon season 2 released?"
     assert not other_edition_only(q, "House of the Dragon Season 2 premieres on June 16, 2024.")
     assert other_edition_only(q, "House of the Dragon Season 3 is due in 2026.")
+
+
+def test_a_sequel_s_subtitle_makes_it_another_edition():
+    q = "What is the release date of Cyberpunk 2077?"
+    assert other_edition_only(q, "Cyberpunk 2077: Phantom Liberty is scheduled for release on 26 September 2023.")
+    assert not other_edition_only(q, "CD Projekt released Cyberpunk 2077 on 10 December 2020.")
+    assert not other_edition_only("When is Cyberpunk 2077: Phantom Liberty released?",
+                                  "Cyberpunk 2077: Phantom Liberty is scheduled for release on 26 September 2023.")
+
+
+def test_a_title_the_question_writes_in_lower_case_is_read_from_the_passage():
+    q = "When was xenoblade chronicles 2 released?"
+    assert other_edition_only(q, "Xenoblade Chronicles 2: Torna – The Golden Country ; Nintendo Switch · September 14, 2018")
+    assert other_edition_only(q, "Xenoblade Chronicles: Definitive Edition was released on May 29, 2020.")
+    assert not other_edition_only(q, "Xenoblade Chronicles 2 is a 2017 action role-playing game published by Nintendo.")
+    # a capitalised word of the question is not a lower-case title; one common word is no title
+    assert not other_edition_only("Who is the director of the Avatar movie?", "'Avatar 2' has its own director, James Cameron.")
+    assert not other_edition_only("Who won the masters golf tournament?", "The First Cut (Golf 4/11) podcast.")
+
+
+def test_a_quoted_sentence_that_answers_for_the_reply_is_bound_too():
+    """A reply without the asked date is replaced by a passage's sentence that gives one,
+    not by another edition's ("Spider-Man 2 PS5 release date")."""
+    from qa.answering.generate import finish
+    from qa.types import Passage, Timings
+
+    def passage(i, text):
+        return Passage(id=f"p{i}", doc_id=f"d{i}", title="t", text=text, span=(0, len(text)))
+
+    q = "When was Marvel's Spider-Man released?"
+    reply = "Marvel's Spider-Man is a video game developed by Insomniac Games [2]."
+    sequel = passage(1, "Here's the Marvel's Spider-Man 2 PS5 release date, as well as the latest news.")
+    game = passage(2, "Marvel's Spider-Man is a video game developed by Insomniac Games.")
+    assert finish(q, reply, [sequel, game], Timings()).refused
+    first = passage(1, "Marvel's Spider-Man was released on the PS4 on September 7, 2018.")
+    assert "September 7, 2018" in finish(q, reply, [first, game], Timings()).text

@@ -2,6 +2,7 @@ from qa.answering.citations import Claim
 from qa.answering.generate import finish
 from qa.answering.verify import check_claims, support
 from qa.types import Passage, Timings
+from qa.text import content_stems
 
 P1 = Passage(id="a:0", doc_id="a", title="t", span=(0, 10),
              text="Al-Qaim, about 320 kilometers west of Baghdad, sits along a key supply route.")
@@ -145,3 +146,10 @@ def test_a_claimed_winner_whom_a_passage_has_lose_is_dropped_and_that_sentence_a
     answer = finish("Who won the women's singles U.S. Open in 2019?",
                     "Serena Williams won the women's singles U.S. Open in 2019 [1].", passages, Timings())
     assert not answer.refused and "lost to Bianca Andreescu" in answer.text and answer.citations[0].n == 2
+
+
+def test_a_month_s_abbreviation_before_a_day_is_the_month():
+    passage = "On Jan. 6, 2023, season 11 of The Walking Dead will release on Netflix."
+    assert support("Season 11 comes to Netflix on January 6, 2023.", passage).ok
+    assert content_stems("Sept 5 and Dec. 1") == content_stems("September 5 and December 1")
+    assert "januari" not in content_stems("Jan Egeland said")  # a name, not a month

@@ -67,7 +67,11 @@ def _edition_after(text: str, at: int) -> str | None:
         m = pattern.match(text, at)
         if m:
             found = _norm(m[1])
-            return None if _YEAR.match(found) else found
+            if _YEAR.match(found):
+                return None
+            sub = _SUBTITLE.match(text, m.end()) if pattern is not _SUBTITLE else None
+            # "Xenoblade Chronicles 2: Torna", "Cyberpunk 2077: Phantom Liberty": the sequel's own subtitle
+            return f"{found}: {_norm(sub[1])}" if sub else found
     return None
 
 
@@ -115,13 +119,29 @@ def titles(question: str) -> tuple[Title, ...]:
     return tuple(t for t in found if len(t.head) >= 3)
 
 
+def _written_lower(question: str, text: str) -> tuple[Title, ...]:
+    """The titles of a question written in lower case ("when was xenoblade chronicles 2
+    released?"): the passage's titles whose head the question names, with the edition the
+    question gives after it."""
+    said = " ".join(question.replace("’", "'").split())
+    found: dict[str, Title] = {}
+    for m in _SPAN.finditer(text):
+        t = _split(m.group(), first=False)
+        if t is None or t.head in found or " " not in t.head:  # "Golf 4/11": one common word is no title
+            continue
+        at = re.search(rf"(?<![\w']){re.escape(t.head)}(?![\w'])", said, re.IGNORECASE)
+        if at and at.group().islower():  # "Avatar" as the question writes it is no title of it
+            found[t.head] = Title(t.head, _edition_after(said, at.end()))
+    return tuple(found.values())
+
+
 def other_edition_only(question: str, passage_text: str) -> bool:
     """The passage names some title of the question only as other editions of it: "Marvel's
     Spider-Man Remastered" and never "Marvel's Spider-Man" itself, to a question about the
     latter."""
     text = " ".join(passage_text.replace("’", "'").split())
     said = _norm(question)
-    for title in titles(question):
+    for title in titles(question) or _written_lower(question, text):
         asked = other = 0
         pattern = re.compile(rf"(?<![\w'])(?:the\s+)?{re.escape(title.head)}(?![\w'])", re.IGNORECASE)
         for m in pattern.finditer(text):
@@ -130,7 +150,8 @@ def other_edition_only(question: str, passage_text: str) -> bool:
                     # the question names it apart from the title: "House of the Dragon season 2"
                     or edition and re.search(rf"(?<![\w']){re.escape(edition)}(?![\w'])", said)):
                 asked += 1
-            elif edition is not None and not (title.edition and edition.startswith(title.edition)):
+            elif edition is not None and not (title.edition and edition.startswith(title.edition)
+                                              and not edition[len(title.edition):].startswith(":")):
                 other += 1
         if other and not asked:
             return True

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from qa.answering import prompts
 from qa.answering.answer_type import answering_sentence, answers
+from qa.answering.binding import binds
 from qa.answering.citations import Claim, is_refusal, render, split_claims, strip_markers, without_repeats
 from qa.answering.conflicts import disagreements
 from qa.answering.injection import neutralise
@@ -73,8 +74,8 @@ def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timi
     answer is the fixed refusal, unless a passage contradicted the reply (it named the
     loser as the winner): that passage's sentence, quoted, is the answer. If what is left
     does not give the kind of answer the question asks for (`qa.answering.answer_type`),
-    the sentence of a cited passage that does is the answer, quoted; without one, the
-    refusal.
+    the sentence of a cited passage that does, and that binds it as any answer must
+    (`qa.answering.binding`), is the answer, quoted; without one, the refusal.
     """
     if not reply.strip() or is_refusal(reply, prompts.refusal_sentence()):
         return refusal(question, passages, timings)
@@ -92,7 +93,9 @@ def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timi
         # (the cited ones first, then the others in their order)
         order = dict.fromkeys([*(n for c in claims for n in c.cited), *range(1, len(passages) + 1)])
         found = answering_sentence(question, [(n, neutralise(passages[n - 1].text)) for n in order])
-        if found is None:
+        # the quoted sentence is bound as any answer is: not another edition's, year's or body's
+        if found is None or not binds(found[1], neutralise(passages[found[0] - 1].text), question,
+                                      passages[found[0] - 1].date):
             return refusal(question, passages, timings)
         claims = [Claim(found[1], (found[0],))]
     claims_by_n: dict[int, list[str]] = {}
