@@ -184,3 +184,12 @@ def test_a_reporter_asked_by_outlet_must_be_that_outlet_s():
     assert binds("Jane Doe.", "AFP reporter Jane Doe was inside the city on Thursday.", q)
     # a sentence that also names the role without an outlet does not make it any outlet's
     assert binds("Jane Doe.", "AFP reporter Jane Doe, the only reporter there, saw the ruins.", q)
+
+
+def test_the_winner_of_an_honour_is_not_its_namesake():
+    q = "Who is the Maxwell Award winner in 2019?"
+    designer = "Brandon Maxwell showed his 2019 collection in New York."
+    assert not binds("Brandon Maxwell is the Maxwell Award winner in 2019.", designer, q)
+    winner = "Joe Burrow won the 2019 Maxwell Award as the nation's best player."
+    assert binds("Joe Burrow won the Maxwell Award in 2019.", winner, q)
+    assert binds("Henry Ford founded it in 1903.", "Henry Ford founded Ford in 1903.", "Who founded Ford?")

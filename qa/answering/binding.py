@@ -144,6 +144,26 @@ def lost_in(claim: str, passage_text: str, question: str, date: str | None = Non
     return None
 
 
+# "the Maxwell Award", "the Heisman Trophy", "the Nobel Prize": an honour named after someone
+_HONOUR = re.compile(r"((?:[A-Z][\w'’.-]*\s+)+)(?:Awards?|Trophy|Prize|Medal)\b")
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+
+
+def namesake(claim: str, question: str) -> bool:
+    """The claim's answer is the person an honour the question names is named after:
+    "Brandon Maxwell" for the Maxwell Award's winner. A winner is not the award's namesake
+    (the passage that gave "Brandon Maxwell" was about a fashion designer)."""
+    honour = {stem(w) for m in _HONOUR.finditer(question) for w in m[1].split()} - {stem(w) for w in STOP}
+    if not honour:
+        return False
+    names, _ = _anchors(claim, question)
+    for m in _CAPITALISED_RUN.finditer(claim):
+        words = {stem(w) for w in m.group().split()}
+        if words & names and words & honour and not _HONOUR.match(claim, m.start()):
+            return True
+    return False
+
+
 def binds(claim: str, passage_text: str, question: str, date: str | None = None) -> bool:
     """Whether `passage_text` (of an article dated `date`) binds the claim's answer to the
     question's qualifiers and role, and does not say the answer lost where the claim says
@@ -152,6 +172,8 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
     names, figures = _anchors(claim, question)
     if not names and not figures:
         return True
+    if namesake(claim, question):
+        return False  # "Brandon Maxwell" won no Maxwell Award in any passage
     work = about_a_work(question)
     if work and other_edition_only(question, passage_text):
         return False  # "Marvel's Spider-Man Remastered" for "Marvel's Spider-Man"
