@@ -23,7 +23,7 @@ from qa.models.model_file import Progress
 from qa.search.filters import Filters, make_filters
 from qa.search.retrieve import Retrieved, in_thread, retrieve
 from qa.settings import Settings
-from qa.types import Answer, Delta, Retrying, Sources, Timings
+from qa.types import Answer, Delta, Passage, Retrying, Sources, Timings
 
 log = logging.getLogger("qa")
 
@@ -240,6 +240,16 @@ class Assistant:
             filters=filters,
         )
 
+    def _articles(self, passages: list[Passage]) -> list[str] | None:
+        """The title and whole text of each passage's article, for the answer checks; None
+        when the store cannot be read now (the answer is then checked without them)."""
+        try:
+            texts = self.store.articles([p.doc_id for p in passages])
+        except QAError as exc:
+            log.warning("could not read the passages' articles (%s): checking the answer without them", exc)
+            return None
+        return [f"{p.title}\n{texts.get(p.doc_id, p.text)}" for p in passages]
+
     def _remember(self, answer: Answer, standalone: bool) -> None:
         if not standalone:
             self.history.append(answer)
@@ -316,7 +326,8 @@ class Assistant:
             parts.append(delta)
             yield Delta(text=delta)
         reply = "".join(parts)
-        final = generate.finish(question, reply, passages, Timings())
+        articles = self._articles(passages)
+        final = generate.finish(question, reply, passages, Timings(), articles)
         if self.settings.check_responsive and not final.refused and not answers_question(search, final.text, llm):
             final = generate.refusal(question, passages, Timings())  # related facts, not an answer
         subset = focus.retry_passages(search, final, passages) if self.settings.focus_retry else []
@@ -331,7 +342,7 @@ class Assistant:
             except QAError as exc:  # the first answer is whole and checked: it stands
                 log.warning("the focused retry failed, the first answer stands: %s", exc)
                 retry = ""
-            retried = generate.finish(question, focus.renumber(retry, subset), passages, Timings())
+            retried = generate.finish(question, focus.renumber(retry, subset), passages, Timings(), articles)
             if not retried.refused:  # the same checks; a refusal never replaces an answer
                 final = retried
         timings = Timings(

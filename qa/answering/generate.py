@@ -10,6 +10,7 @@ from qa.answering.binding import binds
 from qa.answering.citations import Claim, is_refusal, render, split_claims, strip_markers, without_repeats
 from qa.answering.conflicts import disagreements
 from qa.answering.injection import neutralise
+from qa.answering.topic import about, restated
 from qa.answering.verify import best_quote, check_claims
 from qa.models.llm import Message
 from qa.types import Answer, Citation, Passage, Timings
@@ -67,7 +68,8 @@ def refusal(question: str, passages: Sequence[Passage], timings: Timings) -> Ans
     )
 
 
-def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timings) -> Answer:
+def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timings,
+           articles: Sequence[str] | None = None) -> Answer:
     """Check the reply sentence by sentence against the passages (see `qa.answering.verify`).
 
     Unsupported sentences are dropped; if nothing is left, or if the model refused, the
@@ -76,10 +78,13 @@ def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timi
     does not give the kind of answer the question asks for (`qa.answering.answer_type`),
     the sentence of a cited passage that does, and that binds it as any answer must
     (`qa.answering.binding`), is the answer, quoted; without one, the refusal.
+    `articles`, when known, hold the whole text of each passage's article: a passage whose
+    article names none of the question's names that a sentence says again does not
+    support that sentence (`qa.answering.topic`).
     """
     if not reply.strip() or is_refusal(reply, prompts.refusal_sentence()):
         return refusal(question, passages, timings)
-    checked = check_claims(split_claims(reply, len(passages)), passages, question)
+    checked = check_claims(split_claims(reply, len(passages)), passages, question, articles)
     claims = without_repeats(checked.claims)
     if not claims and checked.contradictions:
         # the model named the loser of the asked final: the sentence that says so, quoted,
@@ -95,7 +100,8 @@ def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timi
         found = answering_sentence(question, [(n, neutralise(passages[n - 1].text)) for n in order])
         # the quoted sentence is bound as any answer is: not another edition's, year's or body's
         if found is None or not binds(found[1], neutralise(passages[found[0] - 1].text), question,
-                                      passages[found[0] - 1].date):
+                                      passages[found[0] - 1].date) \
+                or articles is not None and not about(restated(found[1], question), articles[found[0] - 1]):
             return refusal(question, passages, timings)
         claims = [Claim(found[1], (found[0],))]
     claims_by_n: dict[int, list[str]] = {}

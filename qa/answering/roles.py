@@ -62,6 +62,11 @@ def roles(text: str) -> frozenset[str]:
     return frozenset(_ROLES[m[1].lower()] for m in _ROLE.finditer(text) if not _FORMER.search(text, 0, m.start()))
 
 
+def without_roles(text: str) -> str:
+    """`text` with the roles it names blanked out ("the Prime Minister of Japan" -> "the  of Japan")."""
+    return _ROLE.sub(" ", text)
+
+
 def asked_roles(question: str) -> frozenset[str]:
     """The roles a question asks someone to hold: "Who is the CEO of X?" -> {"ceo"}."""
     if not _ASKS_FOR_SOMEONE.search(question):

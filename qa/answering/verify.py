@@ -14,7 +14,10 @@ judge model (too slow and too unreliable at 1.5B to run on every answer). A pass
 - at least half of the sentence's other content words (Porter stems; stop words, the
   question's words and attribution such as "another report" left out) appear in it;
 - and it binds the answer to the question's year, quarter or men's/women's (`binding`):
-  the passage says 2020's winner won in 2018, or the women's champion won the women's title.
+  the passage says 2020's winner won in 2018, or the women's champion won the women's title;
+- and, when the sentence says one of the question's names again, the passage's article
+  names it too (`topic`): "Liu Yifei is the lead actress in La La Land" is not supported by
+  an article about Mulan.
 
 A claim that the answer won what any passage says it lost in the asked year ("Serena
 Williams lost to Bianca Andreescu in the 2019 final") is dropped, whatever other passages
@@ -34,6 +37,7 @@ from functools import lru_cache
 from qa.answering.binding import binds, lost_in
 from qa.answering.citations import Claim, split_claims
 from qa.answering.injection import neutralise
+from qa.answering.topic import about, restated
 from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, money, numbers, spelt_alike, stem
 from qa.types import Passage
 
@@ -108,9 +112,12 @@ class Checked:
     contradictions: list[tuple[int, str]] = field(default_factory=list)
 
 
-def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question: str = "") -> Checked:
+def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question: str = "",
+                 articles: Sequence[str] | None = None) -> Checked:
     """Keep supported sentences (and clauses) with citations of passages that support them.
-    The clauses that continue a dropped sentence go with it."""
+    The clauses that continue a dropped sentence go with it. `articles`, when known: the
+    whole text of each passage's article; a passage whose article names none of the
+    question's names that the sentence says again does not support it (`topic`)."""
     kept: list[Claim] = []
     dropped: list[str] = []
     contradictions: list[tuple[int, str]] = []
@@ -129,7 +136,9 @@ def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question:
             head_kept = head_kept and claim.joined
             continue
         results = {n: support(claim.text, text, question) for n, text in shown.items()}
-        ok = [n for n, r in results.items() if r.ok and binds(claim.text, shown[n], question, passages[n - 1].date)]
+        names = restated(claim.text, question)
+        ok = [n for n, r in results.items() if r.ok and binds(claim.text, shown[n], question, passages[n - 1].date)
+              and (articles is None or about(names, articles[n - 1]))]
         good_cited = tuple(n for n in claim.cited if n in ok)
         supporting = sorted(ok, key=lambda n: -results[n].coverage)
         if good_cited:

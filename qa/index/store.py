@@ -404,6 +404,19 @@ class Store:
         }
         return [found[i] for i in ids if i in found]
 
+    def articles(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """The whole text of each stored article of `doc_ids`: its passages in order (they
+        may overlap by the chunk overlap; the answer checks read only its words)."""
+        wanted = sorted(set(doc_ids))
+        if not wanted:
+            return {}
+        where = {"doc_id": wanted[0]} if len(wanted) == 1 else {"doc_id": {"$in": wanted}}
+        got = self._call("read", self._col.get, where=where, include=["documents", "metadatas"])
+        parts: dict[str, list[tuple[int, str]]] = {}
+        for text, meta in zip(got["documents"], got["metadatas"]):
+            parts.setdefault(str(meta.get("doc_id", "")), []).append((int(meta.get("chunk", 0)), text))
+        return {d: "\n".join(t for _, t in sorted(chunks)) for d, chunks in parts.items()}
+
     def delete_document(self, doc_id: str) -> None:
         self._writes += 1
         self._call("delete", self._col.delete, where={"doc_id": doc_id})

@@ -1,0 +1,67 @@
+"""Is the passage's article about anything the question names?
+
+Over an archive the small model answers a question it has no passage for by restating the
+question around a name from a passage about something else: "Liu Yifei is the lead actress
+in La La Land" from an article about Mulan, "Rafael Nadal was the runner-up of the 2018
+World Cup" from a list of U.S. Open winners. Every word of such a sentence but the
+question's own is in the passage, so the support check (`verify`), which leaves the
+question's words out, passes it.
+
+Written by hand (no library in our stack does this): the question's names are its
+capitalised words past the first (not a role, month or day: "the CEO", "in May"); an
+article that holds none of them, in any spelling ("Dayr az-Zawr", "Deir ez-Zor"), is not
+about what the question asks and supports no answer to it. The whole article is read, not
+the passage, and its names only (capitalised words: "the world" does not name the "World
+Cup"): a 64-token piece of a long report often leaves the name it is about to the
+piece before ("the SDF said" after "Syrian Democratic Forces"). A question with no names
+("which city hosted the olympic games in 2008?") is not checked.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from qa.answering.answer_type import MONTHS, WEEKDAYS
+from qa.answering.roles import without_roles
+from qa.text import NOT_NAMES, STOP, TOKEN, spelt_alike, stem
+
+_QUESTION_WORDS = frozenset("who whom whose what which when where why how".split())
+
+
+def _us(text: str) -> str:
+    return text.replace("U.S.", "US").replace("U.K.", "UK")
+
+
+@lru_cache(maxsize=256)
+def question_names(question: str) -> frozenset[str]:
+    """Stems of the question's capitalised words past its first, but roles, months and days."""
+    tokens = TOKEN.findall(_us(without_roles(question)))
+    return frozenset(
+        stem(t) for i, t in enumerate(tokens)
+        if i > 0 and t[0].isupper() and not t.isdigit()
+        and t.lower() not in STOP | NOT_NAMES | _QUESTION_WORDS | MONTHS | WEEKDAYS
+    )
+
+
+def restated(claim: str, question: str) -> frozenset[str]:
+    """The question's names that the claim says again ("... the lead actress in La La Land")."""
+    return question_names(question) & {stem(t) for t in TOKEN.findall(_us(claim)) if t[0].isupper()}
+
+
+def _skeleton(word: str) -> str:
+    """Its consonants: one transliterated name in two spellings ("dayr"/"deir", "zawr"/"zour")."""
+    return "".join(c for c in word if c not in "aeiouyw")
+
+
+def about(names: frozenset[str], article: str) -> bool:
+    """Whether `article` (an article's title and text) names one of `names` (stems), in
+    any spelling or as its initials ("SDF" for "Syrian Democratic Forces"); True for none."""
+    if not names:
+        return True
+    tokens = [t for t in TOKEN.findall(_us(article)) if t[0].isupper()]
+    # its names only: "World Cup" is not held by "the world", nor "US" by "us"
+    words = {stem(t) for t in tokens}
+    skeletons = {_skeleton(w) for w in words if len(_skeleton(w)) >= 2}
+    initials = {"".join(t[0] for t in tokens[i:i + k]).lower() for k in (2, 3, 4) for i in range(len(tokens))}
+    return any(n in words or any(spelt_alike(n, w) for w in words) or n in initials
+               or len(n) >= 4 and _skeleton(n) in skeletons for n in names)
