@@ -193,3 +193,13 @@ def test_the_winner_of_an_honour_is_not_its_namesake():
     winner = "Joe Burrow won the 2019 Maxwell Award as the nation's best player."
     assert binds("Joe Burrow won the Maxwell Award in 2019.", winner, q)
     assert binds("Henry Ford founded it in 1903.", "Henry Ford founded Ford in 1903.", "Who founded Ford?")
+
+
+def test_a_role_in_parentheses_is_held_for_the_name_they_follow():
+    q = "Who is the CEO of Nintendo in 2021?"
+    cut = ("（HQ: San Francisco, CA USA; CEO: John Hanke ）and Nintendo Co., Ltd. (HQ: Kyoto; Representative "
+           "Director and President: Shuntaro Furukawa), 2021")
+    assert not binds("John Hanke", cut, q)  # the parentheses open a snippet cut before its company
+    assert not binds("John Hanke", "Niantic (CEO: John Hanke) and Nintendo said in 2021 ...", q)
+    assert binds("Shuntaro Furukawa", "Nintendo (CEO: Shuntaro Furukawa) said in 2021 ...", q)
+    assert binds("Shuntaro Furukawa", "Shuntaro Furukawa (the CEO of Nintendo) said in 2021 ...", q)

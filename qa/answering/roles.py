@@ -128,8 +128,26 @@ def _role_places(text: str, role: str) -> list[_Held]:
         if after:
             places |= set(after[1].split())
             of = tuple(w.lower().rstrip(".") for w in after[1].split())
+        if not places:
+            places |= _owner(text, m.start())
         found.append(_Held(frozenset(_place(p) for p in places), of))
     return found
+
+
+_UNKNOWN_OWNER = "\x00"  # a place no question names
+
+
+def _owner(text: str, at: int) -> set[str]:
+    """For a role inside parentheses ("Niantic (HQ: San Francisco; CEO: John Hanke)"),
+    the name they follow; when they open the text (a snippet cut before its name), an
+    owner no question names: the role is not known to be the asked body's."""
+    opened = max(text.rfind("(", 0, at), text.rfind("（", 0, at))
+    if opened < 0 or max(text.rfind(")", opened, at), text.rfind("）", opened, at)) >= 0:
+        return set()
+    if not text[:opened].strip():
+        return {_UNKNOWN_OWNER}
+    before = re.search(r"([A-Z][\w’'.-]*)\s*$", text[:opened])
+    return {before[1].replace(".", "")} if before else set()
 
 
 def _another_body(given: tuple[str, ...], asked: tuple[str, ...], names: set[str]) -> bool:
