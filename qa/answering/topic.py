@@ -58,10 +58,17 @@ def about(names: frozenset[str], article: str) -> bool:
     any spelling or as its initials ("SDF" for "Syrian Democratic Forces"); True for none."""
     if not names:
         return True
-    tokens = [t for t in TOKEN.findall(_us(article)) if t[0].isupper()]
-    # its names only: "World Cup" is not held by "the world", nor "US" by "us"
-    words = {stem(t) for t in tokens}
-    skeletons = {_skeleton(w) for w in words if len(_skeleton(w)) >= 2}
-    initials = {"".join(t[0] for t in tokens[i:i + k]).lower() for k in (2, 3, 4) for i in range(len(tokens))}
+    words, skeletons, initials = _names_of(article)
     return any(n in words or any(spelt_alike(n, w) for w in words) or n in initials
                or len(n) >= 4 and _skeleton(n) in skeletons for n in names)
+
+
+@lru_cache(maxsize=16)  # each claim of an answer is checked against the same five articles
+def _names_of(article: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The stems of the article's names (capitalised words: "World Cup" is not held by
+    "the world", nor "US" by "us"), their consonant skeletons, and the initials of runs of them."""
+    tokens = [t for t in TOKEN.findall(_us(article)) if t[0].isupper()]
+    words = frozenset(stem(t) for t in tokens)
+    skeletons = frozenset(_skeleton(w) for w in words if len(_skeleton(w)) >= 2)
+    initials = frozenset("".join(t[0] for t in tokens[i:i + k]).lower() for k in (2, 3, 4) for i in range(len(tokens)))
+    return words, skeletons, initials
