@@ -102,8 +102,11 @@ def score(case: Case, outcome: Outcome, judge=None) -> dict:
     n = len(outcome.passages)
     valid, total = citation_counts(outcome.text, n)
     raw_valid, raw_total = citation_counts(outcome.raw_text, n)
-    sentences = cited_sentences(outcome.text, outcome.passages)
-    supported = [lexically_supported(s, cited, case.question) for s, cited in sentences]
+    dates = outcome.dates or [None] * n
+    numbered = cited_sentences(outcome.text, outcome.passages)
+    sentences = [(s, [outcome.passages[i - 1] for i in cited]) for s, cited in numbered]
+    supported = [lexically_supported(s, texts, case.question, [dates[i - 1] for i in cited])
+                 for (s, texts), (_, cited) in zip(sentences, numbered)]
     found = facts_found(outcome.text, case.facts) if case.answerable and not outcome.refused else []
     record = {
         "id": case.id,

@@ -70,19 +70,17 @@ def citation_counts(text: str, n_passages: int) -> tuple[int, int]:
     return sum(1 <= n <= n_passages for n in numbers), len(numbers)
 
 
-def cited_sentences(text: str, passages: Sequence[str]) -> list[tuple[str, list[str]]]:
-    """Each sentence with at least one valid marker, and the texts of the passages it cites."""
-    return [
-        (claim.text, [passages[n - 1] for n in claim.cited])
-        for claim in split_claims(text, len(passages))
-        if claim.cited
-    ]
+def cited_sentences(text: str, passages: Sequence[str]) -> list[tuple[str, list[int]]]:
+    """Each sentence with at least one valid marker, and the numbers (1-based) of the passages it cites."""
+    return [(claim.text, list(claim.cited)) for claim in split_claims(text, len(passages)) if claim.cited]
 
 
-def lexically_supported(sentence: str, cited: Sequence[str], question: str = "") -> bool:
+def lexically_supported(sentence: str, cited: Sequence[str], question: str = "",
+                        dates: Sequence[str | None] = ()) -> bool:
     """The deterministic check of `qa.answering.verify`: numbers, names and most content words of
-    the sentence (beyond the question's own words) are in the passages it cites."""
-    return support(sentence, "\n".join(cited), question).ok
+    the sentence (beyond the question's own words) are in the passages it cites (the
+    question's year may be their articles' `dates`)."""
+    return support(sentence, "\n".join(cited), question, dates).ok
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:

@@ -23,6 +23,7 @@ class Outcome:
     refused: bool
     passages: list[str] = field(default_factory=list)  # given to the model, numbered from 1
     docs: list[str] = field(default_factory=list)  # doc id of each of those passages
+    dates: list[str | None] = field(default_factory=list)  # the article date (ISO) of each, when known
     latency_ms: float = 0.0
     first_token_ms: float | None = None
     error: str | None = None
@@ -58,6 +59,7 @@ class Ours:
             refused=final.refused or looks_like_refusal(final.text),
             passages=[p.text for p in final.passages],
             docs=[p.doc_id for p in final.passages],
+            dates=[p.date for p in final.passages],
             latency_ms=latency,
             first_token_ms=final.timings.first_token_ms,
             retried=retried,
@@ -93,5 +95,6 @@ class LlamaIndexBaseline:
             refused=looks_like_refusal(text),
             passages=[_SOURCE_PREFIX.sub("", n.node.get_content()) for n in nodes],
             docs=[str(n.node.metadata.get("doc_id", n.node.node_id)) for n in nodes],
+            dates=[n.node.metadata.get("date") or None for n in nodes],
             latency_ms=latency,
         )

@@ -46,8 +46,20 @@ def test_citation_validity_counts_markers_that_point_nowhere():
 
 def test_support_catches_an_invented_number_and_keeps_a_faithful_sentence():
     sentences = cited_sentences("Qaim is 320 kilometres west of Baghdad [1]. Qaim is 500 kilometres away [1].", PASSAGES)
-    assert [ok for ok in (lexically_supported(s, cited) for s, cited in sentences)] == [True, False]
+    assert [c for _, c in sentences] == [[1], [1]]
+    assert [lexically_supported(s, [PASSAGES[n - 1] for n in cited]) for s, cited in sentences] == [True, False]
     assert cited_sentences("Uncited sentence.", PASSAGES) == []
+
+
+def test_the_question_s_year_may_be_given_by_the_cited_article_s_date():
+    q = "Who is the CEO of Lego in 2021?"
+    sentence = "The CEO of Lego in 2021 is Niels B. Christiansen."
+    cut = ["how important Lego play has been, CEO Niels B. Christiansen tells TIME."]  # "Apr 26, 2021" cut off
+    assert lexically_supported(sentence, cut, q, ["2021-04-26"])
+    assert not lexically_supported(sentence, cut, q, ["2019-04-26"])
+    assert not lexically_supported(sentence, cut, q)
+    # a year the question did not ask for is not given by the date
+    assert not lexically_supported("Christiansen became CEO in 2017.", cut, q, ["2017-01-01"])
 
 
 def test_a_name_written_without_its_accents_is_found():

@@ -153,3 +153,13 @@ def test_a_month_s_abbreviation_before_a_day_is_the_month():
     assert support("Season 11 comes to Netflix on January 6, 2023.", passage).ok
     assert content_stems("Sept 5 and Dec. 1") == content_stems("September 5 and December 1")
     assert "januari" not in content_stems("Jan Egeland said")  # a name, not a month
+
+
+def test_the_question_s_year_may_be_the_article_s_date_when_the_dateline_is_cut():
+    q = "Who is the CEO of Lego in 2021?"
+    text = "how important Lego play has been, CEO Niels B. Christiansen tells TIME."
+    dated = Passage(id="p1", doc_id="d1", title="t", text=text, span=(0, len(text)), date="2021-04-26")
+    answer = finish(q, "The CEO of Lego in 2021 is Niels B. Christiansen [1].", [dated], Timings())
+    assert not answer.refused
+    older = dated.model_copy(update={"date": "2018-04-26"})
+    assert finish(q, "The CEO of Lego in 2021 is Niels B. Christiansen [1].", [older], Timings()).refused

@@ -6,8 +6,8 @@ judge model (too slow and too unreliable at 1.5B to run on every answer). A pass
 
 - every number of the sentence appears in the passage (so invented figures fail), even
   a number the question gave: "Who won in 2018?" answered from a passage about 2022 is
-  the right event with a fact no passage gives; and a figure the sentence gives as money
-  is money there too;
+  the right event with a fact no passage gives (the question's year may be given by the
+  article's date instead); and a figure the sentence gives as money is money there too;
 - every name of the sentence (a capitalised word that is not its first word) appears in
   the passage or the question, allowing for spelling variants ("Zour" in "Alzour", "Zor"
   for "Zour"), so invented people and places fail;
@@ -30,7 +30,7 @@ passage supports is dropped. An answer with nothing left becomes the refusal.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -38,6 +38,7 @@ from qa.answering.binding import binds, lost_in
 from qa.answering.citations import Claim, split_claims
 from qa.answering.injection import neutralise
 from qa.answering.topic import about, restated
+from qa.dates import year_of
 from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, money, numbers, spelt_alike, stem
 from qa.types import Passage
 
@@ -76,12 +77,15 @@ class Support:
         return not self.missing_numbers and not self.missing_names and self.coverage >= MIN_COVERAGE
 
 
-def support(sentence: str, passage_text: str, given: str = "") -> Support:
+def support(sentence: str, passage_text: str, given: str = "", dates: Iterable[str | None] = ()) -> Support:
     """How well `passage_text` supports `sentence`. Words and names of `given` (the
     question) are the user's own: restating them is not a claim to check, and a sentence
     that only restates them supports nothing (coverage 0). Its numbers are not: they pick
-    the event, and the passage must be about that one."""
+    the event, and the passage must be about that one, by its text or, for the question's
+    year, by its article's date (`dates`, ISO): "Apr 26, 2021 ... CEO Niels B. Christiansen
+    tells TIME" is about 2021 once its dateline is cut from the text and kept as the date."""
     known = content_stems(given)
+    dated = frozenset().union(*(year_of(d) for d in dates)) & numbers(given)
     words = content_stems(sentence) - known - _attribution()
     passage_words = content_stems(passage_text)
     if words:
@@ -92,7 +96,8 @@ def support(sentence: str, passage_text: str, given: str = "") -> Support:
         coverage=coverage,
         # a figure given as money must be money in the passage too: Tesla's "386,759"
         # vehicles are not "$386,759" of revenue
-        missing_numbers=frozenset(numbers(sentence) - numbers(passage_text) | money(sentence) - money(passage_text, loose=True)),
+        missing_numbers=frozenset(numbers(sentence) - numbers(passage_text) - dated
+                                  | money(sentence) - money(passage_text, loose=True)),
         missing_names=frozenset(_unknown_names(names(sentence), passage_words | known)),
     )
 
@@ -135,7 +140,7 @@ def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question:
             dropped.append(claim.text)
             head_kept = head_kept and claim.joined
             continue
-        results = {n: support(claim.text, text, question) for n, text in shown.items()}
+        results = {n: support(claim.text, text, question, (passages[n - 1].date,)) for n, text in shown.items()}
         names = restated(claim.text, question)
         ok = [n for n, r in results.items() if r.ok and binds(claim.text, shown[n], question, passages[n - 1].date)
               and (articles is None or about(names, articles[n - 1]))]
