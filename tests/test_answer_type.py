@@ -129,3 +129,11 @@ def test_a_name_spelt_in_other_words_is_not_a_new_name_but_a_longer_name_is():
 def test_a_heading_does_not_answer_a_question_for_a_date():
     assert not answers("What is the release date of God of War (2018)?", "Release Date Chronology: [1]")
     assert answers("What is the release date of God of War (2018)?", "April 20, 2018 [1]")
+
+
+def test_a_nationality_does_not_name_who():
+    q = "Who won the 2019 Tour de France?"
+    assert not answers(q, "Colombian won the 2019 Tour de France [1].")
+    assert answers(q, "Egan Bernal, a Colombian, won the 2019 Tour de France [1].")
+    assert answers("Which country won the most medals at the 2018 Winter Olympics?", "Norway [1].")
+    assert answers("Whose warplanes backed the government troops?", "Russian warplanes [1].")
