@@ -46,7 +46,7 @@ _MONTH_ABBREVIATION = re.compile(
 
 
 def _month(m: re.Match[str]) -> str:
-    return next(full for full in _MONTHS if full.startswith(m[1].lower()))
+    return next(full for full in _MONTHS if full.startswith(m[1].lower())) + " "  # "Dec.2020" too
 
 
 def content_stems(text: str) -> set[str]:

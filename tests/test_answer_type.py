@@ -137,3 +137,4 @@ def test_a_nationality_does_not_name_who():
     assert answers(q, "Egan Bernal, a Colombian, won the 2019 Tour de France [1].")
     assert answers("Which country won the most medals at the 2018 Winter Olympics?", "Norway [1].")
     assert answers("Whose warplanes backed the government troops?", "Russian warplanes [1].")
+    assert answers("Who won the 1948 World Series?", "The Indians won [1].")  # a team, not a nationality

@@ -203,3 +203,16 @@ def test_a_role_in_parentheses_is_held_for_the_name_they_follow():
     assert not binds("John Hanke", "Niantic (CEO: John Hanke) and Nintendo said in 2021 ...", q)
     assert binds("Shuntaro Furukawa", "Nintendo (CEO: Shuntaro Furukawa) said in 2021 ...", q)
     assert binds("Shuntaro Furukawa", "Shuntaro Furukawa (the CEO of Nintendo) said in 2021 ...", q)
+
+
+def test_a_role_after_its_holder_s_name_in_parentheses_is_theirs():
+    q = "Who is the CEO of Microsoft in 2023?"
+    assert binds("Satya Nadella is the CEO of Microsoft.", "Microsoft's top executive, Satya Nadella (CEO), said in 2023.", q)
+
+
+def test_a_namesake_is_a_person_s_name_ending_in_the_honour_s():
+    from qa.answering.binding import namesake
+
+    assert not namesake("Nikola Jokic won the Bill Russell NBA Finals MVP award in 2023.", "Who won the Bill Russell Trophy in 2023?")
+    assert not namesake("Nobel Laureate Anne L'Huillier won the Nobel Prize in Physics in 2023.",
+                        "Who won the Nobel Prize in Physics in 2023?")

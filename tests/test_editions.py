@@ -104,3 +104,25 @@ def test_a_quoted_sentence_that_answers_for_the_reply_is_bound_too():
     assert finish(q, reply, [sequel, game], Timings()).refused
     first = passage(1, "Marvel's Spider-Man was released on the PS4 on September 7, 2018.")
     assert "September 7, 2018" in finish(q, reply, [first, game], Timings()).text
+
+
+def test_a_headline_colon_after_a_sequel_s_number_is_no_subtitle():
+    assert not other_edition_only("When was Diablo 4 released?",
+                                  "Diablo 4: Blizzard confirms the game was released on June 6, 2023.")
+    assert not other_edition_only("When was Red Dead Redemption 2 released?",
+                                  "Red Dead Redemption 2: Rockstar's western was released on October 26, 2018.")
+
+
+def test_the_next_passage_s_sentence_is_quoted_when_the_first_is_not_bound():
+    from qa.answering.generate import finish
+    from qa.types import Passage, Timings
+
+    def passage(i, text):
+        return Passage(id=f"p{i}", doc_id=f"d{i}", title="t", text=text, span=(0, len(text)))
+
+    q = "When was Marvel's Spider-Man released?"
+    passages = [passage(1, "Here's the Marvel's Spider-Man 2 PS5 release date, as well as the latest news."),
+                passage(2, "Marvel's Spider-Man was released on the PS4 on September 7, 2018."),
+                passage(3, "Marvel's Spider-Man is a video game developed by Insomniac Games.")]
+    answer = finish(q, "Marvel's Spider-Man is a video game developed by Insomniac Games [3].", passages, Timings())
+    assert answer.text == "Marvel's Spider-Man was released on the PS4 on September 7, 2018 [2]."

@@ -67,3 +67,9 @@ def test_the_assistant_reads_the_whole_article_of_each_passage(store, fake_embed
         assistant = Assistant(settings=settings, store=store, embedder=fake_embedder, llm=FakeLLM(reply))
         answer = assistant.ask(LA_LA, standalone=True)
         assert answer.refused is refused, answer.text
+
+
+def test_a_country_is_named_by_its_people_and_initials_come_from_adjacent_words():
+    assert about(question_names("Who is the president of France in 2023?"), "French President Emmanuel Macron said")
+    assert not about(frozenset({"sdf"}), "Sources in Damascus said the army took the town. Fighting continued.")
+    assert about(frozenset({"sohr"}), "the Syrian Observatory for Human Rights said")

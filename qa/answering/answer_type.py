@@ -198,8 +198,8 @@ def gives(kind: Kind, answer: str, question: str) -> bool:
         months = words & MONTHS
         return bool(NUMERIC_DATE.search(answer) or months - {"may"} or months and re.search(r"\d", answer))
     names = _new_names(answer, question)
-    if _asks_who(question):  # a nationality is not a person: "Colombian won ..."
-        names -= {stem(d) for d in DEMONYMS}
+    if _asks_who(question):  # a nationality is not a person: "Colombian won ..." (but "The Indians won")
+        names -= {stem(t) for t in TOKEN.findall(answer) if t.lower() in DEMONYMS}
     return bool(names)
 
 

@@ -158,8 +158,11 @@ def namesake(claim: str, question: str) -> bool:
         return False
     names, _ = _anchors(claim, question)
     for m in _CAPITALISED_RUN.finditer(claim):
-        words = {stem(w) for w in m.group().split()}
-        if words & names and words & honour and not _HONOUR.match(claim, m.start()):
+        words = [stem(w) for w in m.group().split()]
+        # a person's name that ends in the honour's: "Brandon Maxwell", not "Nobel Laureate
+        # Anne L'Huillier" nor "the Bill Russell NBA Finals MVP award"
+        if (2 <= len(words) <= 3 and words[0] in names and words[-1] in honour
+                and not _HONOUR.match(claim, m.start())):
             return True
     return False
 

@@ -49,6 +49,8 @@ _SUBTITLE = re.compile(
     r"((?:[A-Z0-9][\w’'-]*)(?:(?:\s+(?:of|the|and|a|&)\b)*\s+[A-Z0-9][\w’'-]*)*)"
 )
 _YEAR = re.compile(r"^(?:19|20[0-4])\d$")
+# what follows a one-word subtitle in a listing, not a headline's verb: "Torna – The Golden Country ;"
+_LISTED = re.compile(r"\s*(?:$|[–—;|(·])")
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,11 @@ def _edition_after(text: str, at: int) -> str | None:
             if _YEAR.match(found):
                 return None
             sub = _SUBTITLE.match(text, m.end()) if pattern is not _SUBTITLE else None
-            # "Xenoblade Chronicles 2: Torna", "Cyberpunk 2077: Phantom Liberty": the sequel's own subtitle
-            return f"{found}: {_norm(sub[1])}" if sub else found
+            # "Cyberpunk 2077: Phantom Liberty", "Xenoblade Chronicles 2: Torna – The Golden
+            # Country": the sequel's own subtitle; not a headline's "Diablo 4: Blizzard confirms"
+            if sub and (len(sub[1].split()) >= 2 or _LISTED.match(text, sub.end())):
+                return f"{found}: {_norm(sub[1])}"
+            return found
     return None
 
 

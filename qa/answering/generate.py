@@ -68,6 +68,23 @@ def refusal(question: str, passages: Sequence[Passage], timings: Timings) -> Ans
     )
 
 
+def _quotable(question: str, candidates: list[tuple[int, str]], passages: Sequence[Passage],
+              articles: Sequence[str] | None) -> tuple[int, str] | None:
+    """The passage sentence that answers the question (`answering_sentence`) and is bound
+    as any answer is: not another edition's, year's or body's, from an article about what
+    it names; the next passage's best when one is not."""
+    while candidates:
+        found = answering_sentence(question, candidates)
+        if found is None:
+            return None
+        n, sentence = found
+        if binds(sentence, dict(candidates)[n], question, passages[n - 1].date) \
+                and (articles is None or about(restated(sentence, question), articles[n - 1])):
+            return found
+        candidates = [(m, text) for m, text in candidates if m != n]
+    return None
+
+
 def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timings,
            articles: Sequence[str] | None = None) -> Answer:
     """Check the reply sentence by sentence against the passages (see `qa.answering.verify`).
@@ -97,11 +114,8 @@ def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timi
         # the reply restates the question without the asked fact: a passage may say it
         # (the cited ones first, then the others in their order)
         order = dict.fromkeys([*(n for c in claims for n in c.cited), *range(1, len(passages) + 1)])
-        found = answering_sentence(question, [(n, neutralise(passages[n - 1].text)) for n in order])
-        # the quoted sentence is bound as any answer is: not another edition's, year's or body's
-        if found is None or not binds(found[1], neutralise(passages[found[0] - 1].text), question,
-                                      passages[found[0] - 1].date) \
-                or articles is not None and not about(restated(found[1], question), articles[found[0] - 1]):
+        found = _quotable(question, [(n, neutralise(passages[n - 1].text)) for n in order], passages, articles)
+        if found is None:
             return refusal(question, passages, timings)
         claims = [Claim(found[1], (found[0],))]
     claims_by_n: dict[int, list[str]] = {}

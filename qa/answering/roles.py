@@ -94,10 +94,15 @@ _RANKS = frozenset(
 )
 
 
-def _place(word: str) -> str:
+def place_group(word: str) -> str | None:
+    """The one key of a country and its people's names whose spellings differ sooner than
+    their fourth letter ("France", "French" -> "france"); None for other words."""
     word = re.sub(r"['’]s$", "", word).lower()
-    same = next((group for group in _SAME_PLACE if word in group), None)
-    return min(same) if same else word[:4]
+    return next((min(group) for group in _SAME_PLACE if word in group), None)
+
+
+def _place(word: str) -> str:
+    return place_group(word) or re.sub(r"['’]s$", "", word).lower()[:4]
 
 
 # words after a body's name that do not make it another body ("Nintendo Co.", "Apple Inc.")
@@ -128,7 +133,7 @@ def _role_places(text: str, role: str) -> list[_Held]:
         if after:
             places |= set(after[1].split())
             of = tuple(w.lower().rstrip(".") for w in after[1].split())
-        if not places:
+        if not places and re.match(r"\s*:", text[m.end():]):  # "(HQ: San Francisco; CEO: John Hanke)"
             places |= _owner(text, m.start())
         found.append(_Held(frozenset(_place(p) for p in places), of))
     return found
@@ -138,9 +143,11 @@ _UNKNOWN_OWNER = "\x00"  # a place no question names
 
 
 def _owner(text: str, at: int) -> set[str]:
-    """For a role inside parentheses ("Niantic (HQ: San Francisco; CEO: John Hanke)"),
-    the name they follow; when they open the text (a snippet cut before its name), an
-    owner no question names: the role is not known to be the asked body's."""
+    """For a role listed inside parentheses ("Niantic (HQ: San Francisco; CEO: John
+    Hanke)"), the name they follow; when they open the text (a snippet cut before its
+    name), an owner no question names: the role is not known to be the asked body's. Only
+    a listing ("CEO: ...") is read so: in "Satya Nadella (CEO)" the name before is the
+    holder's."""
     opened = max(text.rfind("(", 0, at), text.rfind("（", 0, at))
     if opened < 0 or max(text.rfind(")", opened, at), text.rfind("）", opened, at)) >= 0:
         return set()

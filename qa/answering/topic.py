@@ -22,10 +22,11 @@ would fail a rule that every passage name the question's.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from qa.answering.answer_type import MONTHS, WEEKDAYS
-from qa.answering.roles import without_roles
+from qa.answering.roles import place_group, without_roles
 from qa.text import NOT_NAMES, STOP, TOKEN, spelt_alike, stem
 
 _QUESTION_WORDS = frozenset("who whom whose what which when where why how".split())
@@ -40,15 +41,22 @@ def question_names(question: str) -> frozenset[str]:
     """Stems of the question's capitalised words past its first, but roles, months and days."""
     tokens = TOKEN.findall(_us(without_roles(question)))
     return frozenset(
-        stem(t) for i, t in enumerate(tokens)
+        key for i, t in enumerate(tokens)
         if i > 0 and t[0].isupper() and not t.isdigit()
         and t.lower() not in STOP | NOT_NAMES | _QUESTION_WORDS | MONTHS | WEEKDAYS
+        for key in _keys(t)
     )
+
+
+def _keys(token: str) -> set[str]:
+    """A name's stem, and the key of its country ("French" and "France" -> "france")."""
+    group = place_group(token)
+    return {stem(token), group} if group else {stem(token)}
 
 
 def restated(claim: str, question: str) -> frozenset[str]:
     """The question's names that the claim says again ("... the lead actress in La La Land")."""
-    return question_names(question) & {stem(t) for t in TOKEN.findall(_us(claim)) if t[0].isupper()}
+    return question_names(question) & {k for t in TOKEN.findall(_us(claim)) if t[0].isupper() for k in _keys(t)}
 
 
 def _skeleton(word: str) -> str:
@@ -56,6 +64,7 @@ def _skeleton(word: str) -> str:
     return "".join(c for c in word if c not in "aeiouyw")
 
 
+@lru_cache(maxsize=256)  # the same claims, names and articles come back within an answer
 def about(names: frozenset[str], article: str) -> bool:
     """Whether `article` (an article's title and text) names one of `names` (stems), in
     any spelling or as its initials ("SDF" for "Syrian Democratic Forces"); True for none."""
@@ -69,9 +78,19 @@ def about(names: frozenset[str], article: str) -> bool:
 @lru_cache(maxsize=16)  # each claim of an answer is checked against the same five articles
 def _names_of(article: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """The stems of the article's names (capitalised words: "World Cup" is not held by
-    "the world", nor "US" by "us"), their consonant skeletons, and the initials of runs of them."""
-    tokens = [t for t in TOKEN.findall(_us(article)) if t[0].isupper()]
-    words = frozenset(stem(t) for t in tokens)
+    "the world", nor "US" by "us") with their countries' keys, their consonant skeletons,
+    and the initials of runs of adjacent ones."""
+    text = _us(article)
+    words = frozenset(k for t in TOKEN.findall(text) if t[0].isupper() for k in _keys(t))
     skeletons = frozenset(_skeleton(w) for w in words if len(_skeleton(w)) >= 2)
-    initials = frozenset("".join(t[0] for t in tokens[i:i + k]).lower() for k in (2, 3, 4) for i in range(len(tokens)))
+    initials = frozenset(
+        "".join(w[0] for w in run[i:i + k]).lower()
+        for run in ([w for w in m.group().split() if w[0].isupper()] for m in _RUN.finditer(text))
+        for k in (2, 3, 4) for i in range(len(run) - k + 1)
+    )
     return words, skeletons, initials
+
+
+# adjacent capitalised words, the small words of a name left out of its initials:
+# "Syrian Democratic Forces" (SDF), "Syrian Observatory for Human Rights" (SOHR)
+_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:(?:of|for|and|the)\s+)?[A-Z][\w’'-]*)+")
