@@ -76,10 +76,15 @@ TIME_NOUNS = frozenset("date day month year time".split())
 WH = frozenset("who whom whose when which what how where why".split())
 
 
+def _wh(question: str) -> tuple[int | None, list[str]]:
+    """The position of the question's first question word, and its words (lower case)."""
+    words = [w.lower() for w in TOKEN.findall(question)]
+    return next((i for i, w in enumerate(words) if w in WH), None), words
+
+
 def expected(question: str) -> Kind | None:
     """The kind of answer `question` asks for, if it asks for a number, a time or a name."""
-    words = [w.lower() for w in TOKEN.findall(question)]
-    at = next((i for i, w in enumerate(words) if w in WH), None)
+    at, words = _wh(question)
     if at is None:
         return None
     wh, after = words[at], words[at + 1 : at + 4]
@@ -182,9 +187,9 @@ DEMONYMS = frozenset("""
 
 
 def _asks_who(question: str) -> bool:
-    words = [w.lower() for w in TOKEN.findall(question)]
+    at, words = _wh(question)
     # not "whose": "Whose warplanes backed the troops?" is answered by "Russian warplanes"
-    return next((w for w in words if w in WH), None) in {"who", "whom"}
+    return at is not None and words[at] in {"who", "whom"}
 
 
 def gives(kind: Kind, answer: str, question: str) -> bool:

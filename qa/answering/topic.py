@@ -25,12 +25,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qa.answering.answer_type import MONTHS, WEEKDAYS
+from qa.answering.answer_type import MONTHS, WEEKDAYS, WH
 from qa.answering.roles import place_group, without_roles
 from qa.text import NOT_NAMES, STOP, TOKEN, spelt_alike, stem
-
-_QUESTION_WORDS = frozenset("who whom whose what which when where why how".split())
-
 
 def _us(text: str) -> str:
     return text.replace("U.S.", "US").replace("U.K.", "UK")
@@ -43,7 +40,7 @@ def question_names(question: str) -> frozenset[str]:
     return frozenset(
         key for i, t in enumerate(tokens)
         if i > 0 and t[0].isupper() and not t.isdigit()
-        and t.lower() not in STOP | NOT_NAMES | _QUESTION_WORDS | MONTHS | WEEKDAYS
+        and t.lower() not in STOP | NOT_NAMES | WH | MONTHS | WEEKDAYS
         for key in _keys(t)
     )
 
