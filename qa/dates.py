@@ -143,3 +143,44 @@ def date_number(iso: str | None) -> int | None:
     if not iso or not re.fullmatch(r"\d{4}-\d\d-\d\d", iso):
         return None
     return int(iso.replace("-", ""))
+
+
+# a day without its year: "Nov. 15", "on 15 November", "November 15th" (not "November 15, 2020")
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![\w.]|\.?,?\s+(?:of\s+)?(?:19|20)\d\d)",
+                        re.IGNORECASE)
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+(?:19|20)\d\d|\d)", re.IGNORECASE)
+
+
+def days_written(text: str) -> frozenset[tuple[int, int, int]]:
+    """The days `text` writes with their year, as (year, month, day): "November 15, 2020",
+    "15 Nov 2020"."""
+    found = set()
+    for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy")):
+        for m in pattern.finditer(text):
+            d, mo, y = (m[1], m[2], m[3]) if order == "dmy" else (m[2], m[1], m[3])
+            found.add((int(y), _month(mo), int(d)))
+    return frozenset(found)
+
+
+def days_without_year(text: str, written: str | None) -> frozenset[tuple[int, int, int]]:
+    """The days `text` writes without a year ("debuts on Netflix on Nov 15"), dated by the
+    article's date `written` (ISO): the year that puts the day nearest to it (Nov 15 in an
+    article of 2020-11-13 is 2020's; Jan 6 in one of 2019-12-20 is 2020's). Nothing when
+    the article's date is unknown."""
+    if not written or not re.fullmatch(r"\d{4}-\d\d-\d\d", written):
+        return frozenset()
+    then = date.fromisoformat(written)
+    found = set()
+    for pattern, order in ((_DAY_MONTH, "dm"), (_MONTH_DAY, "md")):
+        for m in pattern.finditer(text):
+            d, mo = (m[1], m[2]) if order == "dm" else (m[2], m[1])
+            options = []
+            for y in (then.year - 1, then.year, then.year + 1):
+                try:
+                    options.append(date(y, _month(mo), int(d)))
+                except ValueError:
+                    continue
+            if options:
+                day = min(options, key=lambda o: abs((o - then).days))
+                found.add((day.year, day.month, day.day))
+    return frozenset(found)

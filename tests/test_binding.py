@@ -73,6 +73,46 @@ def test_the_edition_of_a_recurring_event_must_not_conflict():
     assert binds("Chloe Zhao won Best Director.", "Chloe Zhao, who directed Nomadland, won best director.", q)
 
 
+def test_a_season_or_instalment_given_in_words_or_after_its_noun_must_not_conflict():
+    q = "When will the first season of The Blacklist premiere?"
+    tenth = "The tenth and final season of The Blacklist was ordered in 2022 and premiered on February 26."
+    assert not binds("The first season of The Blacklist premiered on February 26.", tenth, q)
+    assert binds("It premiered on September 23, 2013.",
+                 "The first season of The Blacklist premiered on NBC on September 23, 2013.", q)
+    crown = "Season 3 of Netflix series The Crown premiered on November 17, 2019."
+    assert not binds("Season 3 of The Crown premieres on November 17.", crown, "When does season 4 of The Crown premiere?")
+    assert binds("Season 3 of The Crown premieres on November 17.", crown, "When does season three of The Crown premiere?")
+    # a day of the month and a century are no instalments
+    assert qualifiers("It will arrive on Steam on December 6th, the 2nd of May").ordinals == set()
+    assert binds("Disney acquired it.", "Disney's acquisition of 21st Century Fox became effective.",
+                 "Who acquired 20th Century Fox?")
+    assert qualifiers("Game 7 of the NBA Finals, its 93rd edition; Season 2020").ordinals == {"7", "93"}
+
+
+def test_a_passage_that_writes_the_asked_event_with_another_year_does_not_answer_about_it():
+    q = "What movie won the Oscar for Best Animated Film in 2020?"
+    poll = "Poll: Oscars 2021 — Best Animated Feature Film · Vote! Onward (2020) · Vote! Soul (2020)"
+    assert not binds("Onward (2020).", poll, q)
+    assert binds("Toy Story 4 won.", "At the 2020 Oscars, Toy Story 4 won best animated feature (2019 film).", q)
+    # a quarter's year is not the event's: "Tesla's Q4 2020 earnings call in January 2021"
+    ceo = "Tesla CEO Elon Musk said during Tesla's Q4 2020 earnings call in January 2021 that the Semi is on hold."
+    assert binds("Elon Musk is the CEO of Tesla.", ceo, "Who is the CEO of Tesla in 2021?")
+    # a year after a sentence's end is not the name's: "Maxwell Award Recipients. Since 1937 · 2019 - Joe Burrow"
+    assert binds("Joe Burrow.", "Maxwell Award Recipients. Since 1937 · 2019 - Joe Burrow, LSU · 2018 - Tua",
+                 "Who is the Maxwell Award winner in 2019?")
+
+
+def test_a_date_asked_within_a_year_must_be_of_that_year():
+    q = "What is the release date of God of War (2018)?"
+    port = "We're thrilled to announce that God of War (2018) will be coming to PC on January 14, 2022!"
+    assert not binds("The release date of God of War (2018) is January 14, 2022.", port, q)
+    assert binds("It was released on April 20, 2018.", "God of War is launching on 20th April 2018.", q)
+    assert binds("It is on November 18, 2020.", "2020 NBA Draft. Date: Wednesday, November 18, 2020",
+                 "What is the date of the 2020 NBA Draft?")
+    assert binds("It is on November 18.", "2020 NBA Draft. Date: Wednesday, November 18",
+                 "What is the date of the 2020 NBA Draft?")  # no year given: nothing to conflict
+
+
 def test_a_former_holder_of_the_role_does_not_answer():
     blatter = "Sepp Blatter is the former president of FIFA and was banned in 2015."
     assert not binds("Sepp Blatter is the president of FIFA.", blatter, "Who is the president of the FIFA?")

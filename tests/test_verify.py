@@ -164,3 +164,16 @@ def test_the_question_s_year_may_be_the_article_s_date_when_the_dateline_is_cut(
     assert not answer.refused
     older = dated.model_copy(update={"date": "2018-04-26"})
     assert finish(q, "The CEO of Lego in 2021 is Niels B. Christiansen [1].", [older], Timings()).refused
+
+
+def test_a_day_written_without_its_year_takes_the_year_of_its_article_s_date():
+    passage = "All 10 episodes of The Crown's Season 4 debut on Netflix on Nov 15."
+    claim = "Season 4 of The Crown premiered on November 15, 2020."
+    assert support(claim, passage, dates=("2020-11-13",)).ok
+    assert not support(claim, passage, dates=("2018-11-13",)).ok
+    assert not support(claim, passage).ok  # an undated article gives the day no year
+    # the day nearest the article's date: Jan 6 in a December article is next year's
+    assert support("It opens on January 6, 2020.", "It opens on Jan 6.", dates=("2019-12-20",)).ok
+    assert not support("It opens on January 6, 2019.", "It opens on Jan 6.", dates=("2019-12-20",)).ok
+    # a day written with another year is that year's
+    assert not support(claim, "It debuted on Nov 15, 2019.", dates=("2020-11-13",)).ok

@@ -52,6 +52,7 @@ from qa.answering.citations import split_claims
 from qa.answering.editions import about_a_work, other_edition_only
 from qa.answering.outcomes import claims_a_win, outcomes, says_it_lost, tells_no_win
 from qa.answering.roles import asked_roles, elsewhere, roles
+from qa.answering.topic import _keys, _us, question_names
 from qa.dates import quarters, year_of, years
 from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, numbers, spelt_alike, stem
 
@@ -62,8 +63,33 @@ _GENDER = [
 ]
 
 
-# "the 93rd Academy Awards", "the 2nd round": which edition of a recurring event
-_ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b", re.IGNORECASE)
+# Which edition of a recurring event or which instalment of a series: "the 93rd Academy
+# Awards", "the 2nd round", "season 4", "the tenth and final season", "Game 7". Not a day
+# of a month ("December 6th", "the 2nd of May"), nor a century ("20th Century Fox").
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_ORDINAL = re.compile(rf"(?:\b({_MONTH})\s+)?(?<!\w)(\d{{1,3}})(?:st|nd|rd|th)\b(?!\s+of\s+{_MONTH}\b|\s+century\b)",
+                      re.IGNORECASE)
+_ORDINAL_WORDS = {w: str(n) for n, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(), start=1)}
+_COUNT_WORDS = {w: str(n) for n, w in enumerate(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split(), start=1)}
+_INSTALMENT = r"(?:season|series|part|episode|chapter|volume|instal+ment|round|stage|game)"
+# "the tenth and final season", "the first season": an ordinal word counts only before an instalment
+_ORDINAL_WORD = re.compile(
+    rf"\b({'|'.join(_ORDINAL_WORDS)})\s+(?:(?:and\s+)?(?:final|last|annual|new)\s+)?{_INSTALMENT}s?\b", re.IGNORECASE)
+# "Season 11", "season two", "Game 7"; not "Season 2020" (a year)
+_NUMBERED = re.compile(rf"\b{_INSTALMENT}\s+(\d{{1,3}}|{'|'.join(_COUNT_WORDS)})\b(?![.,:]\d)", re.IGNORECASE)
+
+
+def _ordinals(text: str) -> frozenset[str]:
+    found = {m[2] for m in _ORDINAL.finditer(text) if not m[1]}
+    found |= {_ORDINAL_WORDS[m[1].lower()] for m in _ORDINAL_WORD.finditer(text)}
+    found |= {_COUNT_WORDS.get(m[1].lower(), m[1]) for m in _NUMBERED.finditer(text)}
+    return frozenset(n.lstrip("0") or "0" for n in found)
+
 
 @dataclass(frozen=True)
 class Qualifiers:
@@ -80,14 +106,38 @@ class Qualifiers:
 
 
 def qualifiers(text: str) -> Qualifiers:
-    """The years, quarters, men's/women's and editions ("93rd") that `text` names."""
+    """The years, quarters, men's/women's and editions or instalments ("93rd", "season
+    4", "the first season") that `text` names."""
     genders = frozenset(name for name, pattern in _GENDER if pattern.search(text))
-    ordinals = frozenset(m[1] for m in _ORDINAL.finditer(text))
-    return Qualifiers(years(text), quarters(text), genders, ordinals)
+    return Qualifiers(years(text), quarters(text), genders, _ordinals(text))
 
 
 def sentences(text: str) -> list[str]:
     return [c.text for c in split_claims(text, 0)] or [text]
+
+
+# a year written next to a name: "Oscars 2021", "the 2019 U.S. Open", "God of War (2018)"
+_NAME_RUN = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
+_YEAR_NEXT_TO_NAME = re.compile(
+    rf"\b((?:19|20)\d\d)\s+({_NAME_RUN})|({_NAME_RUN})\s+\(?((?:19|20)\d\d)\b(?!\s*[-–]\s*\d)")
+
+
+_QUARTER_TOKEN = re.compile(r"\bQ[1-4]$")
+
+
+def event_years(sentence: str, question: str) -> frozenset[str]:
+    """The years `sentence` writes next to a name the question names: the year of the asked
+    event as the sentence gives it ("Poll: Oscars 2021 — Best Animated Feature Film ·
+    Onward (2020)" is about the 2021 Oscars, whatever the films' own years)."""
+    names = question_names(question)
+    found = set()
+    for m in _YEAR_NEXT_TO_NAME.finditer(_us(sentence)):
+        year, run = (m[1], m[2]) if m[1] else (m[4], m[3])
+        if not m[1] and _QUARTER_TOKEN.search(run):
+            continue  # "Tesla's Q4 2020": the quarter's year, not an event's
+        if any(k in names for t in TOKEN.findall(run) for k in _keys(t)):
+            found.add(year)
+    return frozenset(found)
 
 
 def _anchors(claim: str, question: str) -> tuple[set[str], set[str]]:
@@ -188,6 +238,9 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
     if clauses and all(other_edition_only(question, c) for c in clauses):
         return False  # "announced the Pixel 4a and Pixel 5 in October 2020, adding the Pixel 5a in August 2021"
     if figures and expected(question) in (Kind.DATE, Kind.TIME):
+        added = years(" ".join(sorted(figures)))
+        if asked.years and added and not added & asked.years:
+            return False  # "When was God of War (2018) released?" -> "January 14, 2022": another release
         dated = _clauses(holding, set(), figures)
         if dated and all(_SUPERSEDED.search(c) for c in dated):
             return False  # the date it was once due, not when it came out
@@ -207,4 +260,7 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
     said = years(passage_text) | year_of(date)
     if asked.years and said and not asked.years & said:
         return False  # the passage and its article's date are about other years only
+    event = event_years(passage_text, question) if asked.years else frozenset()
+    if event and not asked.years & event:
+        return False  # it names other years too, but writes the asked event with another one
     return True

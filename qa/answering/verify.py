@@ -38,7 +38,7 @@ from qa.answering.binding import binds, lost_in
 from qa.answering.citations import Claim, split_claims
 from qa.answering.injection import neutralise
 from qa.answering.topic import about, restated
-from qa.dates import year_of
+from qa.dates import days_without_year, days_written, year_of
 from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, money, numbers, spelt_alike, stem
 from qa.types import Passage
 
@@ -83,9 +83,15 @@ def support(sentence: str, passage_text: str, given: str = "", dates: Iterable[s
     that only restates them supports nothing (coverage 0). Its numbers are not: they pick
     the event, and the passage must be about that one, by its text or, for the question's
     year, by its article's date (`dates`, ISO): "Apr 26, 2021 ... CEO Niels B. Christiansen
-    tells TIME" is about 2021 once its dateline is cut from the text and kept as the date."""
+    tells TIME" is about 2021 once its dateline is cut from the text and kept as the date;
+    and a day the passage writes without its year has the year its date gives it ("Nov
+    15" in an article of 2020-11-13 is November 15, 2020)."""
     known = content_stems(given)
+    dates = tuple(dates)
     dated = frozenset().union(*(year_of(d) for d in dates)) & numbers(given)
+    # "debuts on Netflix on Nov 15" in an article of 2020-11-13 says "November 15, 2020"
+    resolved = days_written(sentence) & frozenset().union(*(days_without_year(passage_text, d) for d in dates))
+    dated |= {str(n) for day in resolved for n in (day[0], day[2])}
     words = content_stems(sentence) - known - _attribution()
     passage_words = content_stems(passage_text)
     if words:
