@@ -138,3 +138,13 @@ def test_a_nationality_does_not_name_who():
     assert answers("Which country won the most medals at the 2018 Winter Olympics?", "Norway [1].")
     assert answers("Whose warplanes backed the government troops?", "Russian warplanes [1].")
     assert answers("Who won the 1948 World Series?", "The Indians won [1].")  # a team, not a nationality
+
+
+def test_the_question_s_own_numbers_are_no_time_or_amount():
+    q = "When did the Golden Globe Awards 2020 take place?"
+    assert not answers(q, "The Golden Globe Awards 2020 took place in Los Angeles [4].")
+    assert answers(q, "They took place on 5 January 2020 [4].")
+    q = "How many medals did Norway win in 2018?"
+    assert not answers(q, "Norway won the most medals in 2018.")
+    assert answers(q, "Norway won 39 medals in 2018.")
+    assert answers("How many of the 20 towns fell?", "12 of the 20 towns fell.")

@@ -215,6 +215,9 @@ def test_a_passage_that_has_the_claimed_winner_lose_the_asked_final_contradicts_
     assert lost_in("Bianca Andreescu won the 2019 U.S. Open.", US_OPEN_2019, q) is None
     # another year's final does not contradict it
     assert lost_in(claim, "Serena Williams lost to Naomi Osaka in the 2018 U.S. Open final.", q) is None
+    # nor does the same year's final of another contest
+    assert lost_in("Serena Williams won the women's singles Wimbledon in 2019.", US_OPEN_2019,
+                   "Who won the women's singles Wimbledon in 2019?") is None
 
 
 def test_a_reporter_asked_by_outlet_must_be_that_outlet_s():

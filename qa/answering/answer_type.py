@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from enum import Enum
 
 from qa.answering.citations import split_claims, strip_markers
-from qa.text import NOT_NAMES, SPELLING_RATIO, STOP, TOKEN, content_stems, spelt_alike, stem
+from qa.text import NOT_NAMES, SPELLING_RATIO, STOP, TOKEN, content_stems, numbers, spelt_alike, stem
 
 
 class Kind(Enum):
@@ -193,7 +193,12 @@ def _asks_who(question: str) -> bool:
 
 
 def gives(kind: Kind, answer: str, question: str) -> bool:
-    """True when `answer` holds something of `kind` (for a name: one the question lacks)."""
+    """True when `answer` holds something of `kind` (for a name: one the question lacks;
+    for a figure or a time: not only the question's own numbers, as in "The Golden Globe
+    Awards 2020 took place in Los Angeles" to "When did the Golden Globe Awards 2020 take
+    place?")."""
+    if kind is not Kind.NAME and (given := numbers(question)):
+        answer = re.sub(rf"(?<![\d.,])(?:{'|'.join(map(re.escape, sorted(given)))})(?![\d]|[.,]\d)", " ", answer)
     words = {w.lower() for w in TOKEN.findall(answer)}
     if kind is Kind.NUMBER:
         return _gives_amount(answer, question)

@@ -52,7 +52,7 @@ from qa.answering.citations import split_claims
 from qa.answering.editions import about_a_work, other_edition_only
 from qa.answering.outcomes import claims_a_win, outcomes, says_it_lost, tells_no_win
 from qa.answering.roles import asked_roles, elsewhere, roles
-from qa.answering.topic import _keys, _us, question_names
+from qa.answering.topic import _keys, _us, about, question_names
 from qa.dates import quarters, year_of, years
 from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, numbers, spelt_alike, stem
 
@@ -185,9 +185,12 @@ def lost_in(claim: str, passage_text: str, question: str, date: str | None = Non
     asked = qualifiers(question)
     if asked.years and not asked.years & (years(passage_text) | year_of(date)):
         return None  # another year's final, or not known to be the asked one
+    asked_names = question_names(question)
     for sentence in sentences(passage_text):
         if not _holds(sentence, names, figures) or outcomes(sentence, names) != {"lost"}:
             continue
+        if not about(asked_names, sentence):
+            continue  # lost another contest: the 2019 U.S. Open final is not Wimbledon's
         said = qualifiers(sentence)
         if all(not (want and have and not want & have) for want, have in zip(asked.classes(), said.classes())):
             return sentence
