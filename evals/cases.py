@@ -10,8 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from qa.articles.clean import _DATE_PATTERNS, parse_date
-from qa.dates import MONTHS
+from qa.articles.clean import _DATE_PATTERNS, clean_text, parse_date
+from qa.dates import MONTHS, days_without_year
 
 EVALS_DIR = Path(__file__).resolve().parent
 DEV_SET = EVALS_DIR / "dev.jsonl"
@@ -178,10 +178,20 @@ def _dates(text: str) -> set[str]:
     return found - {None}
 
 
+def _dated_days(snippet: str) -> set[str]:
+    """The days a snippet writes without their year, dated by its dateline as the store
+    dates them (ISO)."""
+    cleaned = clean_text(snippet)
+    text = " ".join(p.text for p in cleaned.paragraphs)
+    return {date(*day).isoformat() for day in days_without_year(text, cleaned.date)}
+
+
 def _still_written(row: dict, folded: list[str], dates: list[set[str]]) -> bool:
     """Whether a kept snippet may give the row's answer: any of its variants written as is
-    (accents aside), the same date in another format, or a person's surname in a snippet
-    that names what the question names ("Cameron" in a snippet about Avatar)."""
+    (accents aside), the same date in another format or as a day without its year that the
+    snippet's dateline dates ("released in Japan on April 29" in a snippet of 2015), or a
+    person's surname, or name in the other order, in a snippet that names what the
+    question names ("Cameron" in a snippet about Avatar, "Liu Yifei" in one about Mulan)."""
     variants = [v for fact in _rgb_facts(row["answer"]) for v in fact]
     if any(_folded(v) in text for v in variants for text in folded):
         return True
@@ -190,8 +200,13 @@ def _still_written(row: dict, folded: list[str], dates: list[set[str]]) -> bool:
         return True
     topic = {_folded(w) for w in re.findall(r"\b[A-Z][\w’'-]+", row["query"])} - {"who", "what", "when", "which"}
     surnames = {_folded(v.split()[-1]) for v in variants if len(v.split()) > 1 and v.split()[-1][:1].isupper()}
-    return any(re.search(rf"\b{re.escape(n)}\b", text) and any(t in text for t in topic)
-               for n in surnames if len(n) >= 4 for text in folded)
+    if any(re.search(rf"\b{re.escape(n)}\b", text) and any(t in text for t in topic)
+           for n in surnames if len(n) >= 4 for text in folded):
+        return True
+    # a name in the other order ("Liu Yifei" for "Yifei Liu"): all its words, and the topic
+    names = [re.findall(r"\w+", _folded(v)) for v in variants if len(v.split()) > 1 and v[:1].isupper()]
+    return any(all(re.search(rf"\b{re.escape(w)}\b", text) for w in words) and any(t in text for t in topic)
+               for words in names for text in folded)
 
 
 def _groups(rows: list[dict]) -> list[list[dict]]:
@@ -256,7 +271,7 @@ def load_archive(path: Path = RGB_FILE, seed: int = ARCHIVE_SEED) -> Archive:
         answerable.append(Case(id=f"archive-{row['id']}", suite="archive", kind="answerable",
                                question=row["query"], answerable=True, facts=_rgb_facts(row["answer"]),
                                docs=docs, corpus=corpus, collection="archive", with_seeds=True))
-    dates = [_dates(text) for text in lowered]
+    dates = [_dates(text) | _dated_days(text) for _, text in corpus]
     for row in removed_rows:
         if _still_written(row, lowered, dates):
             dropped.append(f"rgb-{row['id']}: its answer may still be written in a kept snippet")

@@ -140,3 +140,17 @@ def test_an_answer_written_another_way_is_still_written():
     row = {"query": "Who is the director of the Avatar movie?", "answer": "James Cameron"}
     assert _still_written(row, ["avatar, by cameron, opened in 2009."], [set()])
     assert not _still_written(row, ["cameron diaz starred in a comedy."], [set()])
+    # a name in the other order, in a snippet about what the question names
+    row = {"query": 'Who is starring as Mulan in the movie "Mulan"?', "answer": "Yifei Liu"}
+    assert _still_written(row, ["still from mulan 2020, starring liu yifei as mulan."], [set()])
+    assert not _still_written(row, ["liu yifei starred in a drama."], [set()])
+
+
+def test_a_day_written_without_its_year_is_dated_by_the_snippet_s_dateline():
+    from evals.cases import _dated_days, _still_written
+
+    snippet = "Jun 16, 2015 ... Xenoblade Chronicles X was released in Japan on April 29. The panel of reviewers ..."
+    assert _dated_days(snippet) == {"2015-04-29"}
+    row = {"query": "When was xenoblade chronicles X released in Japan?", "answer": [["April 29 2015", "Apr 29, 2015"]]}
+    assert _still_written(row, [_folded(snippet)], [_dated_days(snippet)])
+    assert _dated_days("Xenoblade Chronicles X was released in Japan on April 29.") == set()  # no dateline
