@@ -28,10 +28,21 @@ def normalise(text: str) -> str:
     return " ".join(strip_markers(text).lower().split())
 
 
+def _forms(variant: str) -> list[str]:
+    """A variant, and a two-word name in the other order: "Yifei Liu" is written "Liu Yifei"
+    too (family name first)."""
+    words = variant.split()
+    if len(words) == 2 and all(w[:1].isupper() for w in words):
+        return [variant, f"{words[1]} {words[0]}"]
+    return [variant]
+
+
 def facts_found(text: str, facts: Sequence[Sequence[str]]) -> list[bool]:
-    """For each fact, whether one of its variants occurs in the text (case-insensitive)."""
+    """For each fact, whether one of its variants occurs in the text (case-insensitive; a
+    person's two-word name in either order)."""
     norm = normalise(text)
-    return [any(normalise(v) in norm for v in variants) for variants in facts]
+    return [any(re.search(rf"(?<!\w){re.escape(normalise(f))}(?!\w)", norm) if f is not v else normalise(v) in norm
+                for v in variants for f in _forms(v)) for variants in facts]
 
 
 def all_found(found: Sequence[bool]) -> bool:

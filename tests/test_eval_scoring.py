@@ -22,6 +22,13 @@ def test_a_fact_matches_any_variant_ignoring_case_dashes_and_markers():
     assert facts_found(text, [["90 per cent"]]) == [False]
 
 
+def test_a_two_word_name_may_be_written_family_name_first():
+    assert is_correct("Liu Yifei is starring as Mulan [2].", [["Yifei Liu"]])
+    assert not is_correct("Zhao won Best Director.", [["Chloé Zhao"]])  # a surname alone is not the name
+    assert not is_correct("Liu Yifeix starred.", [["Yifei Liu"]])
+    assert not is_correct("in May 2012", [["15 May 2012"]])  # dates keep their order
+
+
 def test_correct_needs_every_fact():
     facts = [["90 per cent"], ["96 per cent"]]
     assert is_correct("Sources say 90 per cent [1] and 96 per cent [2].", facts)
