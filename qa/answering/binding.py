@@ -14,9 +14,17 @@ Written by hand (no library in our stack does this): the question's qualifiers a
 - and the passage is not about other years only: when it names years, or its article has a
   date, the asked year is among them. A passage with neither is not known to be about
   another year and may answer (unknown stays unknown: a syndicated copy often has no
-  date). The quarter, men's or women's, and the edition ("the 93rd Academy Awards") are
-  often left unsaid where the answer stands ("fourth straight quarter of profits"): for
-  them too only a conflict counts;
+  date). The quarter, men's or women's, and the edition or instalment ("the 93rd Academy
+  Awards", "season 4", "the first season") are often left unsaid where the answer stands
+  ("fourth straight quarter of profits"): for them too only a conflict counts ("Season 3
+  of The Crown premiered ..." for season 4, "the tenth and final season" for the first);
+- and the passage does not write the asked event with other years only: "Poll: Oscars
+  2021 — Best Animated Feature Film · Onward (2020)" names 2020 but is about the 2021
+  Oscars, not the 2020 ones the question asks about (a year right before or after a name
+  the question names is the event's, not a quarter's: "Tesla's Q4 2020 earnings call");
+- and, when the question asks for a date within a year, the answer's own year is that
+  one: "When was God of War (2018) released?" is not answered by its PC port's "January
+  14, 2022";
 - and, when the question asks for someone in a role ("Who is the prime minister of
   Japan?", "Which US general ..."), a sentence that names the answer gives it that role
   (in the same or other words: "chief executive" for "CEO"), for the asked place or body

@@ -7,7 +7,9 @@ judge model (too slow and too unreliable at 1.5B to run on every answer). A pass
 - every number of the sentence appears in the passage (so invented figures fail), even
   a number the question gave: "Who won in 2018?" answered from a passage about 2022 is
   the right event with a fact no passage gives (the question's year may be given by the
-  article's date instead); and a figure the sentence gives as money is money there too;
+  article's date instead, as may the year of a day the passage writes without one: "debut
+  on Netflix on Nov 15" in an article of 2020-11-13 is November 15, 2020); and a figure
+  the sentence gives as money is money there too;
 - every name of the sentence (a capitalised word that is not its first word) appears in
   the passage or the question, allowing for spelling variants ("Zour" in "Alzour", "Zor"
   for "Zour"), so invented people and places fail;
