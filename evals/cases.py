@@ -203,10 +203,13 @@ def _still_written(row: dict, folded: list[str], dates: list[set[str]]) -> bool:
     if any(re.search(rf"\b{re.escape(n)}\b", text) and any(t in text for t in topic)
            for n in surnames if len(n) >= 4 for text in folded):
         return True
-    # a name in the other order ("Liu Yifei" for "Yifei Liu"): all its words, and the topic
-    names = [re.findall(r"\w+", _folded(v)) for v in variants if len(v.split()) > 1 and v[:1].isupper()]
-    return any(all(re.search(rf"\b{re.escape(w)}\b", text) for w in words) and any(t in text for t in topic)
-               for words in names for text in folded)
+    # a two-word name in the other order ("Liu Yifei" for "Yifei Liu"), in a snippet that
+    # names a word of the question's names
+    names = [_folded(v).split() for v in variants
+             if len(v.split()) == 2 and all(w[:1].isupper() for w in v.split()) and not re.search(r"\d", v)]
+    topic_words = {t for t in topic if t not in {"the", "a", "an", "of", "in", "on"}}
+    return any(f"{last} {first}" in text and any(re.search(rf"\b{re.escape(t)}\b", text) for t in topic_words)
+               for first, last in names for text in folded)
 
 
 def _groups(rows: list[dict]) -> list[list[dict]]:
@@ -271,7 +274,7 @@ def load_archive(path: Path = RGB_FILE, seed: int = ARCHIVE_SEED) -> Archive:
         answerable.append(Case(id=f"archive-{row['id']}", suite="archive", kind="answerable",
                                question=row["query"], answerable=True, facts=_rgb_facts(row["answer"]),
                                docs=docs, corpus=corpus, collection="archive", with_seeds=True))
-    dates = [_dates(text) | _dated_days(text) for _, text in corpus]
+    dates = [_dates(low) | _dated_days(text) for (_, text), low in zip(corpus, lowered)]
     for row in removed_rows:
         if _still_written(row, lowered, dates):
             dropped.append(f"rgb-{row['id']}: its answer may still be written in a kept snippet")

@@ -145,10 +145,12 @@ def date_number(iso: str | None) -> int | None:
     return int(iso.replace("-", ""))
 
 
-# a day without its year: "Nov. 15", "on 15 November", "November 15th" (not "November 15, 2020")
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![\w.]|\.?,?\s+(?:of\s+)?(?:19|20)\d\d)",
-                        re.IGNORECASE)
-_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+(?:19|20)\d\d|\d)", re.IGNORECASE)
+# a day without its year: "Nov. 15", "on 15 November", "November 15th" (not "November 15,
+# 2020"); the month capitalised, as news writes it ("up to 15 may be infected" is no date)
+_CAPITALISED_MONTH = "(" + "|".join(m[0].upper() + m[1:] for m in MONTHS.split("|")) + r")\.?"
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_CAPITALISED_MONTH}"
+                        r"(?![\w.]|\.?,?\s*(?:of\s+)?(?:19|20)\d\d)")
+_MONTH_DAY = re.compile(rf"\b{_CAPITALISED_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d|\d)")
 
 
 def days_written(text: str) -> frozenset[tuple[int, int, int]]:
@@ -164,9 +166,10 @@ def days_written(text: str) -> frozenset[tuple[int, int, int]]:
 
 def days_without_year(text: str, written: str | None) -> frozenset[tuple[int, int, int]]:
     """The days `text` writes without a year ("debuts on Netflix on Nov 15"), dated by the
-    article's date `written` (ISO): the year that puts the day nearest to it (Nov 15 in an
-    article of 2020-11-13 is 2020's; Jan 6 in one of 2019-12-20 is 2020's). Nothing when
-    the article's date is unknown."""
+    article's date `written` (ISO): its year, but across the turn of a year the next or the
+    last one ("Jan 6" in an article of 2019-12-20 is 2020's, "Dec 30" in one of 2020-01-03
+    2019's). A look back further ("the Jan. 6 attack" in 2022) is not told apart: such a day
+    is read as the article's year's. Nothing when the article's date is unknown."""
     if not written or not re.fullmatch(r"\d{4}-\d\d-\d\d", written):
         return frozenset()
     then = date.fromisoformat(written)
@@ -174,13 +177,14 @@ def days_without_year(text: str, written: str | None) -> frozenset[tuple[int, in
     for pattern, order in ((_DAY_MONTH, "dm"), (_MONTH_DAY, "md")):
         for m in pattern.finditer(text):
             d, mo = (m[1], m[2]) if order == "dm" else (m[2], m[1])
-            options = []
-            for y in (then.year - 1, then.year, then.year + 1):
-                try:
-                    options.append(date(y, _month(mo), int(d)))
-                except ValueError:
-                    continue
-            if options:
-                day = min(options, key=lambda o: abs((o - then).days))
-                found.add((day.year, day.month, day.day))
+            month, year = _month(mo), then.year
+            if then.month >= 11 and month <= 2:
+                year += 1
+            elif then.month <= 2 and month >= 11:
+                year -= 1
+            try:
+                day = date(year, month, int(d))
+            except ValueError:
+                continue
+            found.add((day.year, day.month, day.day))
     return frozenset(found)

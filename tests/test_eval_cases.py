@@ -153,4 +153,5 @@ def test_a_day_written_without_its_year_is_dated_by_the_snippet_s_dateline():
     assert _dated_days(snippet) == {"2015-04-29"}
     row = {"query": "When was xenoblade chronicles X released in Japan?", "answer": [["April 29 2015", "Apr 29, 2015"]]}
     assert _still_written(row, [_folded(snippet)], [_dated_days(snippet)])
+    assert not _still_written(row, [_folded(snippet)], [set()])  # the dated day is what gives it
     assert _dated_days("Xenoblade Chronicles X was released in Japan on April 29.") == set()  # no dateline

@@ -176,4 +176,7 @@ def test_a_day_written_without_its_year_takes_the_year_of_its_article_s_date():
     assert support("It opens on January 6, 2020.", "It opens on Jan 6.", dates=("2019-12-20",)).ok
     assert not support("It opens on January 6, 2019.", "It opens on Jan 6.", dates=("2019-12-20",)).ok
     # a day written with another year is that year's
-    assert not support(claim, "It debuted on Nov 15, 2019.", dates=("2020-11-13",)).ok
+    assert not support(claim, passage.replace("Nov 15.", "Nov 15, 2019."), dates=("2020-11-13",)).ok
+    # a preview's day is the article's year's; a lower-case "may" is no month
+    assert support(claim, passage.replace("debut", "will debut"), dates=("2020-05-01",)).ok
+    assert not support("It spread by May 15, 2020.", "Up to 15 may be infected, it spread.", dates=("2020-05-10",)).ok

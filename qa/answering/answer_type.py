@@ -198,6 +198,7 @@ def gives(kind: Kind, answer: str, question: str) -> bool:
     Awards 2020 took place in Los Angeles" to "When did the Golden Globe Awards 2020 take
     place?")."""
     if kind is not Kind.NAME and (given := numbers(question)):
+        answer = re.sub(r"(?<=\d),(?=\d{3}\b)", "", answer)  # "1,000" as the question's "1000"
         answer = re.sub(rf"(?<![\d.,])(?:{'|'.join(map(re.escape, sorted(given)))})(?![\d]|[.,]\d)", " ", answer)
     words = {w.lower() for w in TOKEN.findall(answer)}
     if kind is Kind.NUMBER:

@@ -18,13 +18,15 @@ Written by hand (no library in our stack does this): the question's qualifiers a
   Awards", "season 4", "the first season") are often left unsaid where the answer stands
   ("fourth straight quarter of profits"): for them too only a conflict counts ("Season 3
   of The Crown premiered ..." for season 4, "the tenth and final season" for the first);
-- and the passage does not write the asked event with other years only: "Poll: Oscars
-  2021 — Best Animated Feature Film · Onward (2020)" names 2020 but is about the 2021
-  Oscars, not the 2020 ones the question asks about (a year right before or after a name
-  the question names is the event's, not a quarter's: "Tesla's Q4 2020 earnings call");
+- and the passage does not write the asked event with other years only and the asked
+  year only as another name's: "Poll: Oscars 2021 — Best Animated Feature Film · Onward
+  (2020)" is about the 2021 Oscars, not the 2020 ones the question asks about (a year
+  right before or after a name the question names is the event's, not a quarter's:
+  "Tesla's Q4 2020 earnings call"; an asked year written on its own keeps the passage:
+  "the 2020 presidential election, four years after the 2016 US election");
 - and, when the question asks for a date within a year, the answer's own year is that
-  one: "When was God of War (2018) released?" is not answered by its PC port's "January
-  14, 2022";
+  one or the next (a season's final, a postponed "2020 Olympics"): "When was God of War
+  (2018) released?" is not answered by its PC port's "January 14, 2022";
 - and, when the question asks for someone in a role ("Who is the prime minister of
   Japan?", "Which US general ..."), a sentence that names the answer gives it that role
   (in the same or other words: "chief executive" for "CEO"), for the asked place or body
@@ -72,31 +74,44 @@ _GENDER = [
 
 
 # Which edition of a recurring event or which instalment of a series: "the 93rd Academy
-# Awards", "the 2nd round", "season 4", "the tenth and final season", "Game 7". Not a day
-# of a month ("December 6th", "the 2nd of May"), nor a century ("20th Century Fox").
+# Awards", "the 2nd round", "season 4", "the tenth and final season", "Game 7", each of its
+# kind ("the first episode" says nothing against "season 4"). Not a day of a month
+# ("December 6th", "6th December", "the 2nd of May"), a century ("20th Century Fox",
+# "19th-century"), a score ("won the series 4-3") or a count ("the game two days later").
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_ORDINAL = re.compile(rf"(?:\b({_MONTH})\s+)?(?<!\w)(\d{{1,3}})(?:st|nd|rd|th)\b(?!\s+of\s+{_MONTH}\b|\s+century\b)",
-                      re.IGNORECASE)
+_INSTALMENT = r"(season|series|part|episode|chapter|volume|instal+ment|round|stage|game|leg)s?"
+_KIND = {"series": "season", "instalment": "part", "installment": "part"}
+_ORDINAL = re.compile(
+    rf"(?:\b({_MONTH})\s+)?(?<!\w)(\d{{1,3}})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH}\b|[-\s]century\b)"
+    rf"(?:\s+(?:(?:and\s+)?(?:final|last|annual|new)\s+)?{_INSTALMENT}\b)?", re.IGNORECASE)
 _ORDINAL_WORDS = {w: str(n) for n, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
     "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(), start=1)}
 _COUNT_WORDS = {w: str(n) for n, w in enumerate(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split(), start=1)}
-_INSTALMENT = r"(?:season|series|part|episode|chapter|volume|instal+ment|round|stage|game)"
 # "the tenth and final season", "the first season": an ordinal word counts only before an instalment
 _ORDINAL_WORD = re.compile(
-    rf"\b({'|'.join(_ORDINAL_WORDS)})\s+(?:(?:and\s+)?(?:final|last|annual|new)\s+)?{_INSTALMENT}s?\b", re.IGNORECASE)
-# "Season 11", "season two", "Game 7"; not "Season 2020" (a year)
-_NUMBERED = re.compile(rf"\b{_INSTALMENT}\s+(\d{{1,3}}|{'|'.join(_COUNT_WORDS)})\b(?![.,:]\d)", re.IGNORECASE)
+    rf"\b({'|'.join(_ORDINAL_WORDS)})\s+(?:(?:and\s+)?(?:final|last|annual|new)\s+)?{_INSTALMENT}\b", re.IGNORECASE)
+# "Season 11", "season two", "Game 7"; not "Season 2020" (a year), "the series 4-3" (a score)
+# nor "the game two days later"
+_NUMBERED = re.compile(
+    rf"\b{_INSTALMENT}\s+(\d{{1,3}}|{'|'.join(_COUNT_WORDS)})\b(?![.,:]\d|\s*[-–]\s*\d)"
+    r"(?!\s+(?:days?|weeks?|months?|years?|hours?|minutes?|times|points?|games?|goals?|runs?)\b)", re.IGNORECASE)
+
+
+def _kind(noun: str | None) -> str:
+    noun = (noun or "edition").lower()
+    return _KIND.get(noun, noun)
 
 
 def _ordinals(text: str) -> frozenset[str]:
-    found = {m[2] for m in _ORDINAL.finditer(text) if not m[1]}
-    found |= {_ORDINAL_WORDS[m[1].lower()] for m in _ORDINAL_WORD.finditer(text)}
-    found |= {_COUNT_WORDS.get(m[1].lower(), m[1]) for m in _NUMBERED.finditer(text)}
-    return frozenset(n.lstrip("0") or "0" for n in found)
+    """The editions and instalments `text` names, as "kind:number" ("season:4", "edition:93")."""
+    found = {f"{_kind(m[3])}:{m[2]}" for m in _ORDINAL.finditer(text) if not m[1]}
+    found |= {f"{_kind(m[2])}:{_ORDINAL_WORDS[m[1].lower()]}" for m in _ORDINAL_WORD.finditer(text)}
+    found |= {f"{_kind(m[1])}:{_COUNT_WORDS.get(m[2].lower(), m[2])}" for m in _NUMBERED.finditer(text)}
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -104,13 +119,19 @@ class Qualifiers:
     years: frozenset[str] = frozenset()
     quarters: frozenset[str] = frozenset()
     genders: frozenset[str] = frozenset()
-    ordinals: frozenset[str] = frozenset()
+    ordinals: frozenset[str] = frozenset()  # "season:4", "edition:93"
 
     def __bool__(self) -> bool:
         return bool(self.years or self.quarters or self.genders or self.ordinals)
 
-    def classes(self) -> tuple[frozenset[str], ...]:
-        return self.years, self.quarters, self.genders, self.ordinals
+    def conflicts(self, said: Qualifiers) -> bool:
+        """`said` gives one of these qualifiers other values only: another year, quarter,
+        sex, or another number of the same kind of instalment."""
+        kinds = {o.split(":")[0] for o in self.ordinals}
+        same_kind = frozenset(o for o in said.ordinals if o.split(":")[0] in kinds)
+        pairs = zip((self.years, self.quarters, self.genders, self.ordinals),
+                    (said.years, said.quarters, said.genders, same_kind))
+        return any(want and have and not want & have for want, have in pairs)
 
 
 def qualifiers(text: str) -> Qualifiers:
@@ -124,28 +145,51 @@ def sentences(text: str) -> list[str]:
     return [c.text for c in split_claims(text, 0)] or [text]
 
 
-# a year written next to a name: "Oscars 2021", "the 2019 U.S. Open", "God of War (2018)"
+# A year written next to a name: "Oscars 2021", "the 2019 U.S. Open", "Onward (2020)". A
+# range ("2020-2021 Premier League", "2020/21") is left alone: it is not one year.
+_ANY_YEAR = re.compile(r"(?<![\w$£€.,/–-])((?:19|20)\d\d)(?![\w/–-]|[.,]\d)")
 _NAME_RUN = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
-_YEAR_NEXT_TO_NAME = re.compile(
-    rf"\b((?:19|20)\d\d)\s+({_NAME_RUN})|({_NAME_RUN})\s+\(?((?:19|20)\d\d)\b(?!\s*[-–]\s*\d)")
-
-
+_NAME_BEFORE = re.compile(rf"({_NAME_RUN})\s+\(?$")
+_NAME_AFTER = re.compile(rf"\s+({_NAME_RUN})")
 _QUARTER_TOKEN = re.compile(r"\bQ[1-4]$")
+_WINDOW = 80  # characters read on each side of a year for the name next to it
 
 
-def event_years(sentence: str, question: str) -> frozenset[str]:
-    """The years `sentence` writes next to a name the question names: the year of the asked
-    event as the sentence gives it ("Poll: Oscars 2021 — Best Animated Feature Film ·
-    Onward (2020)" is about the 2021 Oscars, whatever the films' own years)."""
+def _years_by_name(text: str, question: str) -> tuple[set[str], set[str]]:
+    """(the years written next to a name the question names, the years written otherwise
+    than next to another name): "Poll: Oscars 2021 — ... Onward (2020)" gives ({"2021"},
+    {"2021"}); "Biden won the 2020 presidential election" gives (set(), {"2020"})."""
     names = question_names(question)
-    found = set()
-    for m in _YEAR_NEXT_TO_NAME.finditer(_us(sentence)):
-        year, run = (m[1], m[2]) if m[1] else (m[4], m[3])
-        if not m[1] and _QUARTER_TOKEN.search(run):
-            continue  # "Tesla's Q4 2020": the quarter's year, not an event's
-        if any(k in names for t in TOKEN.findall(run) for k in _keys(t)):
-            found.add(year)
-    return frozenset(found)
+    text = _us(text)
+    event, free = set(), set()
+    for m in _ANY_YEAR.finditer(text):
+        year = m[1]
+        before = _NAME_BEFORE.search(text, max(0, m.start() - _WINDOW), m.start())
+        after = _NAME_AFTER.match(text, m.end(), m.end() + _WINDOW)
+        if before and _QUARTER_TOKEN.search(before[1]):
+            before = None  # "Tesla's Q4 2020": the quarter's year, not a name's
+        runs = [r[1] for r in (before, after) if r]
+        if any(k in names for run in runs for t in TOKEN.findall(run) for k in _keys(t)):
+            event.add(year)
+            free.add(year)
+        elif not runs:
+            free.add(year)
+    return event, free
+
+
+def event_years(text: str, question: str) -> frozenset[str]:
+    """The years `text` writes next to a name the question names ("Oscars 2021")."""
+    return frozenset(_years_by_name(text, question)[0])
+
+
+def dates_another_event(text: str, question: str, asked: frozenset[str]) -> bool:
+    """The text writes the asked event with other years only, and the asked years only as
+    other names' ("Poll: Oscars 2021 — Best Animated Feature Film · Vote! Onward (2020)"
+    to a question about the 2020 Oscars: 2020 is the film's year). Not when it writes an
+    asked year on its own: "Joe Biden won the 2020 presidential election, four years after
+    the 2016 US election" is about 2020."""
+    event, free = _years_by_name(text, question)
+    return bool(event) and not event & asked and not free & asked
 
 
 def _anchors(claim: str, question: str) -> tuple[set[str], set[str]]:
@@ -193,14 +237,12 @@ def lost_in(claim: str, passage_text: str, question: str, date: str | None = Non
     asked = qualifiers(question)
     if asked.years and not asked.years & (years(passage_text) | year_of(date)):
         return None  # another year's final, or not known to be the asked one
-    asked_names = question_names(question)
+    if not about(question_names(question), passage_text):
+        return None  # lost another contest: the 2019 U.S. Open final is not Wimbledon's
     for sentence in sentences(passage_text):
         if not _holds(sentence, names, figures) or outcomes(sentence, names) != {"lost"}:
             continue
-        if not about(asked_names, sentence):
-            continue  # lost another contest: the 2019 U.S. Open final is not Wimbledon's
-        said = qualifiers(sentence)
-        if all(not (want and have and not want & have) for want, have in zip(asked.classes(), said.classes())):
+        if not asked.conflicts(qualifiers(sentence)):
             return sentence
     return None
 
@@ -250,8 +292,11 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
         return False  # "announced the Pixel 4a and Pixel 5 in October 2020, adding the Pixel 5a in August 2021"
     if figures and expected(question) in (Kind.DATE, Kind.TIME):
         added = years(" ".join(sorted(figures)))
-        if asked.years and added and not added & asked.years:
-            return False  # "When was God of War (2018) released?" -> "January 14, 2022": another release
+        if asked.years and added and not any(int(a) - int(y) in (0, 1) for a in added for y in asked.years):
+            # "When was God of War (2018) released?" -> "January 14, 2022": another release.
+            # The next year may still be the asked one's: a season's final, a postponed
+            # "2020 Olympics" held in 2021.
+            return False
         dated = _clauses(holding, set(), figures)
         if dated and all(_SUPERSEDED.search(c) for c in dated):
             return False  # the date it was once due, not when it came out
@@ -264,14 +309,11 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
     if wanted_roles and names and elsewhere(question, holding, wanted_roles, names):
         return False  # the role, for another country or body (Iraq's prime minister for Canada's)
     for sentence in holding:
-        said = qualifiers(sentence)
-        for want, have in zip(asked.classes(), said.classes()):
-            if want and have and not want & have:
-                return False  # the answer's own sentence is about another year, quarter or sex
+        if asked.conflicts(qualifiers(sentence)):
+            return False  # the answer's own sentence is about another year, quarter, sex or instalment
     said = years(passage_text) | year_of(date)
     if asked.years and said and not asked.years & said:
         return False  # the passage and its article's date are about other years only
-    event = event_years(passage_text, question) if asked.years else frozenset()
-    if event and not asked.years & event:
-        return False  # it names other years too, but writes the asked event with another one
+    if asked.years and dates_another_event(passage_text, question, asked.years):
+        return False  # it names the asked year, but as a film's, and the asked event with another
     return True
