@@ -109,6 +109,9 @@ def test_a_passage_that_writes_the_asked_event_with_another_year_does_not_answer
                  "the 2016 US election.", "Who won the 2020 US presidential election?")
     assert binds("Elon Musk is the CEO.", "Elon Musk, the CEO of Tesla, said in 2021 that Tesla's 2020 results "
                  "were strong.", "Who is the CEO of Tesla in 2021?")
+    # "In 2020" or "The 2020 final" write the year on its own: a small word or a month is no name
+    assert binds("Joe Biden won.", "In 2020, Joe Biden won. The 2016 US election went to Donald Trump.",
+                 "Who won the 2020 US presidential election?")
     # a year after a sentence's end is not the name's: "Maxwell Award Recipients. Since 1937 · 2019 - Joe Burrow"
     assert binds("Joe Burrow.", "Maxwell Award Recipients. Since 1937 · 2019 - Joe Burrow, LSU · 2018 - Tua",
                  "Who is the Maxwell Award winner in 2019?")

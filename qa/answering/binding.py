@@ -57,7 +57,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answering.answer_type import Kind, expected
+from qa.answering.answer_type import MONTHS, Kind, expected
 from qa.answering.citations import split_claims
 from qa.answering.editions import about_a_work, other_edition_only
 from qa.answering.outcomes import claims_a_win, outcomes, says_it_lost, tells_no_win
@@ -168,8 +168,10 @@ def _years_by_name(text: str, question: str) -> tuple[set[str], set[str]]:
         after = _NAME_AFTER.match(text, m.end(), m.end() + _WINDOW)
         if before and _QUARTER_TOKEN.search(before[1]):
             before = None  # "Tesla's Q4 2020": the quarter's year, not a name's
-        runs = [r[1] for r in (before, after) if r]
-        if any(k in names for run in runs for t in TOKEN.findall(run) for k in _keys(t)):
+        # the words of a name, not "In 2020", "The 2020 final" or "January 2021"
+        runs = [words for r in (before, after) if r
+                and (words := [t for t in TOKEN.findall(r[1]) if t.lower() not in STOP | NOT_NAMES | MONTHS])]
+        if any(k in names for words in runs for t in words for k in _keys(t)):
             event.add(year)
             free.add(year)
         elif not runs:
