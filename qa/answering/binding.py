@@ -63,7 +63,7 @@ from qa.answering.editions import about_a_work, other_edition_only
 from qa.answering.outcomes import claims_a_win, outcomes, says_it_lost, tells_no_win
 from qa.answering.roles import asked_roles, elsewhere, roles
 from qa.answering.topic import _keys, _us, about, question_names
-from qa.dates import quarters, year_of, years
+from qa.dates import MONTHS as MONTH_PATTERN, quarters, year_of, years
 from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, numbers, spelt_alike, stem
 
 # the sports and awards sense ("the women's singles", "male athlete"), not "three men were hurt"
@@ -78,8 +78,7 @@ _GENDER = [
 # kind ("the first episode" says nothing against "season 4"). Not a day of a month
 # ("December 6th", "6th December", "the 2nd of May"), a century ("20th Century Fox",
 # "19th-century"), a score ("won the series 4-3") or a count ("the game two days later").
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH = rf"(?:{MONTH_PATTERN})\.?"
 _INSTALMENT = r"(season|series|part|episode|chapter|volume|instal+ment|round|stage|game|leg)s?"
 _KIND = {"series": "season", "instalment": "part", "installment": "part"}
 _ORDINAL = re.compile(
@@ -177,11 +176,6 @@ def _years_by_name(text: str, question: str) -> tuple[set[str], set[str]]:
         elif not runs:
             free.add(year)
     return event, free
-
-
-def event_years(text: str, question: str) -> frozenset[str]:
-    """The years `text` writes next to a name the question names ("Oscars 2021")."""
-    return frozenset(_years_by_name(text, question)[0])
 
 
 def dates_another_event(text: str, question: str, asked: frozenset[str]) -> bool:
