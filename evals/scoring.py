@@ -17,14 +17,17 @@ from qa.answering.verify import support
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
+_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
 
 
 def normalise(text: str) -> str:
-    """Lower case, one kind of dash and quote, no accents ("Chloe Zhao" is "Chloé Zhao")."""
+    """Lower case, one kind of dash and quote, no accents ("Chloe Zhao" is "Chloé Zhao"), a
+    day's number without its ordinal ending ("October 19th, 2021" is "October 19, 2021")."""
     text = _DASHES.sub("-", text)
     for a, b in _QUOTES.items():
         text = text.replace(a, b)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = _ORDINAL.sub(r"\1", text)
     return " ".join(strip_markers(text).lower().split())
 
 

@@ -9,6 +9,7 @@ htmldate read dates, not the year a question is about; these few patterns do.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 # 2019, not $2019, 2,019 or 2019.5; a four-digit number from 1900 to 2099 is read as a year
@@ -33,6 +34,12 @@ def years(text: str) -> frozenset[str]:
 def quarters(text: str) -> frozenset[str]:
     """The quarters `text` names, as "1".."4" ("Q1", "first quarter", "third-quarter")."""
     return frozenset(m[1] or _QUARTER_WORDS[m[2].lower()] for m in _QUARTER.finditer(text))
+
+
+def without_quarters(text: str) -> str:
+    """`text` with its quarters ("Q3", "the third quarter") blanked out: a quarter is when a
+    figure was made, not the figure."""
+    return _QUARTER.sub(" ", text)
 
 
 def year_of(date: str | None) -> frozenset[str]:
@@ -188,3 +195,48 @@ def days_without_year(text: str, written: str | None) -> frozenset[tuple[int, in
                 continue
             found.add((day.year, day.month, day.day))
     return frozenset(found)
+
+
+_FULL_MONTHS = {m.capitalize() for m in _MONTH_NAMES}
+
+
+def add_years(sentence: str, sources: Sequence[tuple[str, str | None]], context: str = "") -> str:
+    """`sentence` with its year written after each day it gives without one ("Thursday,
+    November 12" -> "Thursday, November 12, 2020"), when the passages it rests on (text,
+    article date ISO) give that day one year: written out ("Nov 12, 2020"), or by the
+    article's date when the day is near it (`_near`). In an archive a day without its year
+    is ambiguous: every season has a November 12. Left as it is when the sentence (or the
+    `context` it is part of: "April 29 [1], 2015 [2]") already names that year, or the
+    passages date that day in more than one year, or none."""
+    given = years(sentence) | years(context)
+    edits: list[tuple[int, str]] = []
+    taken: list[range] = []
+    for pattern, order in ((_DAY_MONTH, "dm"), (_MONTH_DAY, "md")):
+        for m in pattern.finditer(sentence):
+            if any(m.start() in r or m.end() - 1 in r for r in taken):
+                continue  # "5 May 12": one day, read once
+            taken.append(range(m.start(), m.end()))
+            d, mo = (m[1], m[2]) if order == "dm" else (m[2], m[1])
+            month, day = _month(mo), int(d)
+            found = {y for text, _ in sources for y, mm, dd in days_written(text) if (mm, dd) == (month, day)}
+            found |= {y for text, written in sources for y, mm, dd in days_without_year(text, written)
+                      if (mm, dd) == (month, day) and _near(date(y, mm, dd), written)}
+            if len(found) == 1 and not {str(y) for y in found} & given:
+                # after "12 November", not after the sentence's full stop ("12 Nov." keeps its dot)
+                end = m.end(2) if order == "dm" and m[2] in _FULL_MONTHS else m.end()
+                edits.append((end, (" " if order == "dm" else ", ") + str(found.pop())))
+    for end, year in sorted(edits, reverse=True):
+        sentence = sentence[:end] + year + sentence[end:]
+    return sentence
+
+
+# How far from its article's date a day without its year is surely that year's: news
+# announces a premiere or a launch weeks ahead, and looks back over the months before. A
+# day further ahead ("was held on October 19th" on a page dated June 6) is as likely last
+# year's, or older: the answer then says no year rather than a wrong one.
+AHEAD, BACK = timedelta(days=92), timedelta(days=183)
+
+
+def _near(day: date, written: str | None) -> bool:
+    then = date.fromisoformat(written) if written else None
+    return then is not None and then - BACK <= day <= then + AHEAD

@@ -29,6 +29,12 @@ def test_a_two_word_name_may_be_written_family_name_first():
     assert not is_correct("in May 2012", [["15 May 2012"]])  # dates keep their order
 
 
+def test_a_day_may_be_written_with_its_ordinal_ending():
+    assert is_correct("The event was held on October 19th, 2021 [1].", [["October 19, 2021", "Oct 19, 2021"]])
+    assert not is_correct("The event was held on October 19th [1].", [["October 19, 2021"]])
+    assert not is_correct("It was held on October 1st, 2021.", [["October 19, 2021"]])
+
+
 def test_correct_needs_every_fact():
     facts = [["90 per cent"], ["96 per cent"]]
     assert is_correct("Sources say 90 per cent [1] and 96 per cent [2].", facts)

@@ -1,6 +1,7 @@
 from qa.answering.citations import Claim
 from qa.answering.generate import finish
 from qa.answering.verify import check_claims, support
+from qa.dates import add_years
 from qa.types import Passage, Timings
 from qa.text import content_stems
 
@@ -180,3 +181,50 @@ def test_a_day_written_without_its_year_takes_the_year_of_its_article_s_date():
     # a preview's day is the article's year's; a lower-case "may" is no month
     assert support(claim, passage.replace("debut", "will debut"), dates=("2020-05-01",)).ok
     assert not support("It spread by May 15, 2020.", "Up to 15 may be infected, it spread.", dates=("2020-05-10",)).ok
+
+
+def test_an_answer_s_day_without_its_year_gets_the_year_its_cited_passage_gives():
+    q = "What is the premiere date of Grey's Anatomy Season 17?"
+    text = "Grey's Anatomy season 17 will premiere on Thursday, Nov. 12 at 9/8c."
+    dated = Passage(id="p1", doc_id="d1", title="t", text=text, span=(0, len(text)), date="2020-09-17")
+    answer = finish(q, "Season 17 premieres on Thursday, November 12 at 9/8c [1].", [dated], Timings())
+    assert answer.text == "Season 17 premieres on Thursday, November 12, 2020 at 9/8c [1]."
+    undated = dated.model_copy(update={"date": None})  # no year to give: the day stays as it is
+    assert "November 12 at" in finish(q, "Season 17 premieres on Thursday, November 12 at 9/8c [1].",
+                                      [undated], Timings()).text
+
+
+def test_a_year_is_added_only_when_the_passages_agree_on_one():
+    dated = [("It opens on Nov 12.", "2020-09-17")]
+    assert add_years("It opens 12 November.", dated) == "It opens 12 November 2020."
+    assert add_years("It opens 12 Nov. at noon.", dated) == "It opens 12 Nov. 2020 at noon."
+    assert add_years("It opens on November 12th.", [("on November 12, 2021", None)]) == "It opens on November 12th, 2021."
+    # two seasons, two Novembers: which one the answer means is not known
+    assert add_years("It opens on November 12.", [*dated, ("It opens on Nov 12.", "2021-10-01")]) == \
+        "It opens on November 12."
+    assert add_years("It opens on November 12 of 2020.", dated) == "It opens on November 12 of 2020."
+    assert add_years("It opens on November 13.", dated) == "It opens on November 13."  # not a day they give
+    assert add_years("It opens on Jan 6.", [("It opens on Jan 6.", "2019-12-20")]) == "It opens on Jan 6, 2020."
+    # a day a season or more after its article's date may be an earlier year's, told in retrospect
+    assert add_years("It was held on October 19th.", [("It was held on October 19th.", "2023-06-06")]) == \
+        "It was held on October 19th."
+    assert add_years("It was held on May 19th.", [("It was held on May 19th.", "2023-06-06")]) == \
+        "It was held on May 19th, 2023."
+    # the year another clause of the same sentence gives
+    assert add_years("It was released on April 29", [("on April 29", "2015-06-01")], context="on April 29 2015") == \
+        "It was released on April 29"
+
+
+def test_a_sentence_cut_off_mid_clause_states_nothing():
+    q = "What was Tesla's revenue in Q3 2019?"
+    text = "As of Q3 2019, Tesla's revenues from the different reportable segments came in at ..."
+    cut = Passage(id="p1", doc_id="d1", title="t", text=text, span=(0, len(text)), date="2019-10-23")
+    assert finish(q, "Tesla's revenues from the different reportable segments came in at [1].", [cut],
+                  Timings()).refused
+    checked = check_claims([Claim("People wearing the headset see 3-D objects.", (1,))],
+                           [Passage(id="p2", doc_id="d2", title="t", span=(0, 10),
+                                    text="People wearing the headset see 3-D objects around them.")])
+    assert checked.claims  # a finished sentence is kept
+    assert not check_claims([Claim("People wearing the", (1,))],
+                            [Passage(id="p2", doc_id="d2", title="t", span=(0, 10),
+                                     text="People wearing the headset see 3-D objects.")]).claims

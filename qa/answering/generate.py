@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from qa.answering import prompts
 from qa.answering.answer_type import answering_sentence, answers
@@ -12,6 +13,7 @@ from qa.answering.conflicts import disagreements
 from qa.answering.injection import neutralise
 from qa.answering.topic import about, restated
 from qa.answering.verify import best_quote, check_claims
+from qa.dates import add_years
 from qa.models.llm import Message
 from qa.types import Answer, Citation, Passage, Timings
 
@@ -85,6 +87,17 @@ def _quotable(question: str, candidates: list[tuple[int, str]], passages: Sequen
     return None
 
 
+def _sentence_of(claims: Sequence[Claim], i: int) -> str:
+    """The whole sentence claim `i` is part of: it and the clauses around it joined to it."""
+    start = i
+    while start > 0 and claims[start].joined:
+        start -= 1
+    end = i + 1
+    while end < len(claims) and claims[end].joined:
+        end += 1
+    return " ".join(c.text for c in claims[start:end])
+
+
 def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timings,
            articles: Sequence[str] | None = None) -> Answer:
     """Check the reply sentence by sentence against the passages (see `qa.answering.verify`).
@@ -97,7 +110,8 @@ def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timi
     (`qa.answering.binding`), is the answer, quoted; without one, the refusal.
     `articles`, when known, hold the whole text of each passage's article: a passage whose
     article names none of the question's names that a sentence says again does not
-    support that sentence (`qa.answering.topic`).
+    support that sentence (`qa.answering.topic`). A day the answer gives without its year
+    gets the year its cited passages give it (`qa.dates.add_years`).
     """
     if not reply.strip() or is_refusal(reply, prompts.refusal_sentence()):
         return refusal(question, passages, timings)
@@ -118,6 +132,10 @@ def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timi
         if found is None:
             return refusal(question, passages, timings)
         claims = [Claim(found[1], (found[0],))]
+    # "November 12" in an archive of many Novembers: the year its passages give it
+    claims = [replace(c, text=add_years(c.text, [(neutralise(passages[n - 1].text), passages[n - 1].date)
+                                                 for n in c.cited], context=_sentence_of(claims, i)))
+              for i, c in enumerate(claims)]
     claims_by_n: dict[int, list[str]] = {}
     for claim in claims:
         for n in claim.cited:
