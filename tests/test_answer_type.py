@@ -148,3 +148,19 @@ def test_the_question_s_own_numbers_are_no_time_or_amount():
     assert not answers(q, "Norway won the most medals in 2018.")
     assert answers(q, "Norway won 39 medals in 2018.")
     assert answers("How many of the 20 towns fell?", "12 of the 20 towns fell.")
+
+
+def test_a_company_s_revenue_is_an_amount_and_its_quarter_is_not_one():
+    q = "What was Tesla's revenue in Q3 2019?"
+    assert expected(q) is Kind.NUMBER
+    assert expected("What is the price of the new phone?") is Kind.NUMBER
+    # a passage cut off before its figure: the quarter restated is no amount
+    assert not answers(q, "Tesla's revenues for the third quarter of 2019 were reported at [2].")
+    assert answers(q, "Tesla's revenues for the third quarter of 2019 were $6.3 billion [2].")
+    assert answers(q, "Revenue was six billion dollars in the third quarter [2].")
+
+
+def test_a_letter_is_no_name():
+    q = "What is the name of Microsoft's AR headset?"
+    assert not answers(q, "The headset can also display 3-D objects in the real world [2].")
+    assert answers(q, "Microsoft's AR headset is called HoloLens [2].")

@@ -10,12 +10,14 @@ counts: "What did he say when ..." asks for neither a time nor a name.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from enum import Enum
 
 from qa.answering.citations import split_claims, strip_markers
+from qa.dates import without_quarters
 from qa.text import NOT_NAMES, SPELLING_RATIO, STOP, TOKEN, content_stems, numbers, spelt_alike, stem
 
 
@@ -56,6 +58,12 @@ NAMED = frozenset(
 # its territory has IS lost?", "What is the population of the town?".
 MEASURES = frozenset(
     """percentage percent proportion share fraction number amount total population toll""".split()
+)
+# Figures a company, a budget or a deal is measured in: "What was Tesla's revenue in Q3
+# 2019?" asks for an amount, as "What is the population of ..." does.
+MONEY_MEASURES = frozenset(
+    """revenue revenues profit profits sales earnings income price cost costs budget salary valuation
+    worth""".split()
 )
 # A number given in a unit the question does not ask about is another fact: asked for the
 # population of a town, "about 320 kilometers" is its distance from the capital; asked how
@@ -109,6 +117,12 @@ def expected(question: str) -> Kind | None:
                 return Kind.DATE if phrase[end - 1] == "date" else Kind.TIME
         if after[:3] in (["is", "the", "name"], ["was", "the", "name"], ["are", "the", "names"]):
             return Kind.NAME
+        if after[:1] and after[0] in {"is", "was", "are", "were"}:
+            # "What was Tesla's revenue in Q3 2019?": the phrase up to its first preposition
+            phrase = list(itertools.takewhile(lambda w: w not in {"of", "for", "in", "at", "on", "from"},
+                                              words[at + 2 : at + 6]))
+            if set(phrase) & MONEY_MEASURES:
+                return Kind.NUMBER
         nouns = [w for w in after[:2] if w not in STOP]
         the_measure = after[:2] in (["is", "the"], ["was", "the"]) and after[2:3] and after[2] in MEASURES
         if (after[:1] and after[0] in MEASURES) or the_measure:
@@ -160,6 +174,7 @@ def _new_names(text: str, question: str) -> set[str]:
         for t in tokens
         if t not in spelt_otherwise  # "Deir el-Zour" when asked about "Dair Alzour"
         if t[0].isupper()
+        and len(t) > 1  # "3-D", an initial: a letter is no name
         and (low := t.lower()) not in STOP
         and low not in NOT_NAMES
         and low not in WEEKDAYS
@@ -201,8 +216,8 @@ def gives(kind: Kind, answer: str, question: str) -> bool:
         answer = re.sub(r"(?<=\d),(?=\d{3}\b)", "", answer)  # "1,000" as the question's "1000"
         answer = re.sub(rf"(?<![\d.,])(?:{'|'.join(map(re.escape, sorted(given)))})(?![\d]|[.,]\d)", " ", answer)
     words = {w.lower() for w in TOKEN.findall(answer)}
-    if kind is Kind.NUMBER:
-        return _gives_amount(answer, question)
+    if kind is Kind.NUMBER:  # "revenues for the third quarter of 2019 were reported at" gives none
+        return _gives_amount(without_quarters(answer), question)
     if kind is Kind.TIME:
         return bool(re.search(r"\d", answer)) or bool(words & TIME_WORDS)
     if kind is Kind.DATE:  # "may" counts only beside a number ("3 May"), not as the verb

@@ -45,6 +45,11 @@ from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, money, numbers, spelt
 from qa.types import Passage
 
 MIN_COVERAGE = 0.5
+# Words no sentence ends in: a claim that does is a passage's cut-off sentence copied up to
+# its "..." ("Tesla's revenues for the third quarter of 2019 were reported at"), which
+# states nothing. Only words that cannot close a clause ("her", "in", "for" can: "beat her",
+# "the team he played in").
+UNFINISHED = frozenset("the a an of at and or but from than their its my our your whose".split())
 # Words that say where a claim comes from, not what it is ("according to another report").
 ATTRIBUTION_WORDS = "another one other report reports reported source sources article articles outlet"
 
@@ -110,6 +115,13 @@ def support(sentence: str, passage_text: str, given: str = "", dates: Iterable[s
     )
 
 
+def unfinished(sentence: str) -> bool:
+    """Whether `sentence` stops mid-clause: its last word is "the", "of", "at" ... in lower
+    case ("Plan A" is finished)."""
+    words = TOKEN.findall(sentence)
+    return bool(words) and words[-1] in UNFINISHED
+
+
 def best_quote(sentence: str, passage_text: str) -> str:
     """The sentence of the passage that shares the most content words with `sentence`."""
     words = content_stems(sentence)
@@ -138,6 +150,10 @@ def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question:
     for claim in claims:
         if claim.joined and not head_kept:
             dropped.append(claim.text)
+            continue
+        if unfinished(claim.text):
+            dropped.append(claim.text)
+            head_kept = head_kept and claim.joined
             continue
         # against what the model was shown: instructions hidden in an article support nothing
         shown = {n: neutralise(p.text) for n, p in enumerate(passages, start=1)}
