@@ -284,3 +284,19 @@ def test_a_namesake_is_a_person_s_name_ending_in_the_honour_s():
     assert not namesake("Nikola Jokic won the Bill Russell NBA Finals MVP award in 2023.", "Who won the Bill Russell Trophy in 2023?")
     assert not namesake("Nobel Laureate Anne L'Huillier won the Nobel Prize in Physics in 2023.",
                         "Who won the Nobel Prize in Physics in 2023?")
+
+
+def test_a_prospect_is_not_a_result():
+    q = "Who was named the 2020 National Teacher of the Year?"
+    finalists = ("Mrs. Rost will be interviewed in Washington at the end of February and one of the finalists "
+                 "will be named the 2020 National Teacher of the Year.")
+    claim = "Mrs. Rost was named the 2020 National Teacher of the Year."
+    assert not binds(claim, finalists, q, "2020-01-16")
+    assert binds(claim, "Mrs. Rost was named the 2020 National Teacher of the Year on Thursday.", q, "2020-05-07")
+    # a sentence that says who holds the honour, with no prospect in it, may tell who was chosen
+    q21 = "Who was named the 2021 National Teacher of the Year?"
+    assert binds("Juliana was named the 2021 National Teacher of the Year.",
+                 '"Juliana is our National Teacher of the Year," Biden said.', q21, "2021-05-06")
+    q = "Who won the 2019 U.S. Open?"
+    assert not binds("Williams won the 2019 U.S. Open.", "Williams could win the 2019 U.S. Open on Saturday.", q)
+    assert binds("Williams won the 2019 U.S. Open.", "Williams won the 2019 U.S. Open on Saturday.", q)

@@ -60,7 +60,7 @@ from dataclasses import dataclass
 from qa.answering.answer_type import MONTHS, Kind, expected
 from qa.answering.citations import split_claims
 from qa.answering.editions import about_a_work, other_edition_only
-from qa.answering.outcomes import claims_a_win, outcomes, says_it_lost, tells_no_win
+from qa.answering.outcomes import claims_a_choice, claims_a_win, only_a_prospect, outcomes, says_it_lost, tells_no_win
 from qa.answering.roles import asked_roles, elsewhere, roles
 from qa.answering.topic import _keys, _us, about, question_names
 from qa.dates import MONTHS as MONTH_PATTERN, quarters, year_of, years
@@ -279,8 +279,8 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
     work = about_a_work(question)
     if work and other_edition_only(question, passage_text):
         return False  # "Marvel's Spider-Man Remastered" for "Marvel's Spider-Man"
-    win = claims_a_win(claim, names)
-    if not asked and not wanted_roles and not win and not work and not figures:
+    win, choice = claims_a_win(claim, names), claims_a_choice(claim, names)
+    if not asked and not wanted_roles and not win and not choice and not work and not figures:
         return True  # nothing to bind: the passage's sentences need not be read
     holding = [s for s in sentences(passage_text) if _holds(s, names, figures)]
     clauses = _clauses(holding, names, figures) if work else []
@@ -298,6 +298,8 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
             return False  # the date it was once due, not when it came out
     if win and (says_it_lost(holding, names) or tells_no_win(holding, names)):
         return False
+    if choice and only_a_prospect(holding):
+        return False  # "one of the finalists will be named ..." names no one yet
     if not asked and not wanted_roles:
         return True
     if wanted_roles and names and holding and not any(wanted_roles & roles(s) for s in holding):

@@ -3,11 +3,14 @@ to X", "Y was beaten by X". Written by hand, as `binding` is."""
 
 from __future__ import annotations
 
+import re
+
 from qa.text import TOKEN, stem
 
 _WIN = frozenset("won win wins winning beat beats beating defeated defeats defeating topped edged ousted".split())
 _BEAT = frozenset("beat beats beating defeated defeats defeating topped edged ousted".split())  # X beat Y
 _LOSE = frozenset("lost lose loses losing".split())
+_MODAL = frozenset("will would could may might shall can".split())
 _NEAR = 3  # tokens between a name and its verb ("Serena Williams, 37, lost")
 
 
@@ -19,8 +22,9 @@ def _outcome(tokens: list[str], at: int) -> str | None:
         return "won"  # "beaten by (Bianca) Andreescu", "lost to (Bianca) Andreescu"
     if _BEAT & set(before):
         return "lost"  # "Halep beats (Serena) Williams to win", "defeated 23-time winner Williams"
-    # "to win" after a name is the subject's aim or result, not this name's outcome
-    after = [t for i, t in enumerate(after) if not (t in _WIN and i and after[i - 1] == "to")]
+    # "to win" after a name is the subject's aim or result, not this name's outcome; "could
+    # win", "will win" a prospect
+    after = [t for i, t in enumerate(after) if not (t in _WIN and i and after[i - 1] in _MODAL | {"to"})]
     if any(t in _LOSE for t in after):
         return "lost"
     if any(t in _WIN for t in after):
@@ -34,9 +38,19 @@ def outcomes(sentence: str, names: set[str]) -> set[str]:
             if t[0].isupper() and stem(t) in names and (o := _outcome(tokens, i))}
 
 
+# Chosen over the others is won too: "X was named the 2021 Teacher of the Year"
+_SELECTED = frozenset("named elected chosen selected appointed".split())
+_WAS_SELECTED = re.compile(rf"\b(?:was|were|been|got)\s+(?:{'|'.join(sorted(_SELECTED))})\b", re.IGNORECASE)
+
+
 def claims_a_win(claim: str, names: set[str]) -> bool:
     """The claim has its answer win ("Williams won the 2019 U.S. Open")."""
     return bool(names) and "won" in outcomes(claim, names)
+
+
+def claims_a_choice(claim: str, names: set[str]) -> bool:
+    """The claim has its answer chosen ("Urtubey was named the 2021 Teacher of the Year")."""
+    return bool(names) and bool(_WAS_SELECTED.search(claim))
 
 
 # What a sentence says when it tells that someone won: the verbs above, or the nouns and
@@ -46,12 +60,35 @@ _WON_WORDS = _WIN | frozenset(
     clinched claimed gold medal medals prize award awarded trophy""".split())
 
 
+def _results(sentence: str) -> list[bool]:
+    """For each word of a result in `sentence` ("won", "champion", "named"), whether it
+    tells one rather than a prospect: "one of the finalists will be named the 2020 Teacher
+    of the Year" and "could win the title" tell no result yet."""
+    tokens = [t.lower() for t in TOKEN.findall(sentence)]
+    told = []
+    for i, t in enumerate(tokens):
+        if t in _WON_WORDS or t in _SELECTED:
+            before = tokens[max(0, i - 2):i]
+            told.append(not (before[-1:] and before[-1] in _MODAL
+                             or before[-1:] == ["be"] and before[:1] and before[0] in _MODAL | {"to"}))
+    return told
+
+
 def tells_no_win(holding: list[str], names: set[str]) -> bool:
     """None of the passage's sentences that name the answer says anything was won, nor
     has the answer win ("lost to X"): "With Novak Djokovic's disqualification, ..." does
-    not tell that Djokovic won the 2020 U.S. Open, nor "Williams played the final"."""
-    return bool(holding) and not any(
-        _WON_WORDS & {t.lower() for t in TOKEN.findall(s)} or "won" in outcomes(s, names) for s in holding)
+    not tell that Djokovic won the 2020 U.S. Open, nor "Williams played the final", nor
+    "Williams could win the title"."""
+    return bool(holding) and not any(any(_results(s)) or "won" in outcomes(s, names) for s in holding)
+
+
+def only_a_prospect(holding: list[str]) -> bool:
+    """The passage's sentences that name the answer tell a choice or a win to come and
+    none made: "Rost will be interviewed ... one of the finalists will be named the 2020
+    National Teacher of the Year" (while "Juliana is our National Teacher of the Year"
+    tells no prospect, and may say who was chosen)."""
+    told = [r for s in holding for r in _results(s)]
+    return bool(told) and not any(told)
 
 
 def says_it_lost(holding: list[str], names: set[str]) -> bool:
