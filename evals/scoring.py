@@ -14,10 +14,13 @@ import numpy as np
 
 from qa.answering.citations import all_markers, split_claims, strip_markers
 from qa.answering.verify import support
+from qa.dates import MONTHS
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
-_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
+# a day's ordinal ending next to its month: "October 19th", "19th of October" (not "5th")
+_ORDINAL = re.compile(rf"\b((?:{MONTHS})\.? )(\d{{1,2}})(?:st|nd|rd|th)\b|\b(\d{{1,2}})(?:st|nd|rd|th)(?= (?:of )?(?:{MONTHS})\b)",
+                      re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
@@ -27,7 +30,7 @@ def normalise(text: str) -> str:
     for a, b in _QUOTES.items():
         text = text.replace(a, b)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = _ORDINAL.sub(r"\1", text)
+    text = _ORDINAL.sub(lambda m: m[1] + m[2] if m[1] else m[3], text)
     return " ".join(strip_markers(text).lower().split())
 
 

@@ -198,17 +198,36 @@ def days_without_year(text: str, written: str | None) -> frozenset[tuple[int, in
 
 
 _FULL_MONTHS = {m.capitalize() for m in _MONTH_NAMES}
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY_BEFORE = re.compile(rf"\b({'|'.join(_WEEKDAYS)}),?\s*$")
+# what may follow a day that the answer's year can be written after: the end of a clause,
+# or a word that starts another ("at 9/8c", "in Japan"); not a range ("November 12-15",
+# "12 and 13"), a figure ("in June 2 million copies"), nor a capitalised word (a headline's
+# "The iPhone 12 May Be Delayed")
+_AFTER_DAY = re.compile(r"\s*(?:$|[.,;:!?)\]]|(?:at|in|on|when|with|after|before|from|for|as|while|where|until|"
+                        r"but|by)\b|(?:and|or)\b(?!\s*\d))")
+# a day ahead of its article's date is that year's when the passage tells of it to come
+_FUTURE = re.compile(r"\b(?:will|'ll|set\s+to|scheduled|slated|due|expected|upcoming|coming|premieres?|returns?|"
+                     r"launch(?:es)?|opens?|arrives?|debuts?|kicks?\s+off|starts?|begins?)\b", re.IGNORECASE)
 
 
 def add_years(sentence: str, sources: Sequence[tuple[str, str | None]], context: str = "") -> str:
     """`sentence` with its year written after each day it gives without one ("Thursday,
     November 12" -> "Thursday, November 12, 2020"), when the passages it rests on (text,
-    article date ISO) give that day one year: written out ("Nov 12, 2020"), or by the
-    article's date when the day is near it (`_near`). In an archive a day without its year
-    is ambiguous: every season has a November 12. Left as it is when the sentence (or the
-    `context` it is part of: "April 29 [1], 2015 [2]") already names that year, or the
-    passages date that day in more than one year, or none."""
-    given = years(sentence) | years(context)
+    article date ISO) give that day one year. In an archive a day without its year is
+    ambiguous: every season has a November 12.
+
+    A passage gives the year when it writes it ("Nov 12, 2020"), or by its article's date:
+    the last such day up to half a year before it (news looks back over the months
+    before), or the next within a season after it when the passage tells of it to come
+    ("will premiere on Nov. 12"; "A year after rioters stormed the Capitol on January 6",
+    written on January 5, is about another year); a weekday written with the day must be
+    that date's. Left as it is when the sentence, or the `context` it is part of (its other
+    clauses, the question), names any year, or the passages give that day more than one
+    year, or none, or the day is part of a range, a figure, a title in quotes or a
+    headline."""
+    if years(sentence) or years(context):
+        return sentence
     edits: list[tuple[int, str]] = []
     taken: list[range] = []
     for pattern, order in ((_DAY_MONTH, "dm"), (_MONTH_DAY, "md")):
@@ -216,27 +235,57 @@ def add_years(sentence: str, sources: Sequence[tuple[str, str | None]], context:
             if any(m.start() in r or m.end() - 1 in r for r in taken):
                 continue  # "5 May 12": one day, read once
             taken.append(range(m.start(), m.end()))
+            if not _AFTER_DAY.match(sentence, m.end()) or sentence[:m.start()].count('"') % 2 \
+                    or sentence[:m.start()].count("\u201c") > sentence[:m.start()].count("\u201d"):
+                continue
             d, mo = (m[1], m[2]) if order == "dm" else (m[2], m[1])
             month, day = _month(mo), int(d)
-            found = {y for text, _ in sources for y, mm, dd in days_written(text) if (mm, dd) == (month, day)}
-            found |= {y for text, written in sources for y, mm, dd in days_without_year(text, written)
-                      if (mm, dd) == (month, day) and _near(date(y, mm, dd), written)}
-            if len(found) == 1 and not {str(y) for y in found} & given:
-                # after "12 November", not after the sentence's full stop ("12 Nov." keeps its dot)
-                end = m.end(2) if order == "dm" and m[2] in _FULL_MONTHS else m.end()
-                edits.append((end, (" " if order == "dm" else ", ") + str(found.pop())))
+            found = {y for text, written in sources for y in _years_given(text, written, month, day)}
+            weekday = _WEEKDAY_BEFORE.search(sentence, 0, m.start())
+            if weekday:
+                found = {y for y in found if _WEEKDAYS[date(y, month, day).weekday()] == weekday[1]}
+            if len(found) != 1:
+                continue
+            year = str(found.pop())
+            if order == "dm" and m[2] in _FULL_MONTHS:  # after "12 November", not after the full stop
+                edits.append((m.end(2), " " + year))
+            elif order == "dm" and m.group().endswith(".") and not sentence[m.end():].strip():
+                edits.append((m.end(), " " + year + "."))  # "12 Nov." ends the sentence: "12 Nov. 2020."
+            else:
+                edits.append((m.end(), (" " if order == "dm" else ", ") + year))
     for end, year in sorted(edits, reverse=True):
         sentence = sentence[:end] + year + sentence[end:]
     return sentence
 
 
-# How far from its article's date a day without its year is surely that year's: news
-# announces a premiere or a launch weeks ahead, and looks back over the months before. A
-# day further ahead ("was held on October 19th" on a page dated June 6) is as likely last
-# year's, or older: the answer then says no year rather than a wrong one.
+# How far from its article's date a day without its year is surely that year's (see
+# `add_years`): news looks back over the months before, and announces weeks ahead.
 AHEAD, BACK = timedelta(days=92), timedelta(days=183)
 
 
-def _near(day: date, written: str | None) -> bool:
-    then = date.fromisoformat(written) if written else None
-    return then is not None and then - BACK <= day <= then + AHEAD
+def _years_given(text: str, written: str | None, month: int, day: int) -> set[int]:
+    """The years `text` (of an article dated `written`) gives the day (`month`, `day`)."""
+    found = {y for y, mm, dd in days_written(text) if (mm, dd) == (month, day)}
+    if not written or not re.fullmatch(r"\d{4}-\d\d-\d\d", written):
+        return found
+    try:
+        then = date.fromisoformat(written)
+    except ValueError:
+        return found
+    for pattern, order in ((_DAY_MONTH, "dm"), (_MONTH_DAY, "md")):
+        for m in pattern.finditer(text):
+            d, mo = (m[1], m[2]) if order == "dm" else (m[2], m[1])
+            if (_month(mo), int(d)) != (month, day):
+                continue
+            for year in (then.year - 1, then.year, then.year + 1):
+                try:
+                    when = date(year, month, day)
+                except ValueError:  # February 29 of another year
+                    continue
+                before = text[max(0, m.start() - 80):m.start()]
+                weekday = _WEEKDAY_BEFORE.search(before)
+                if weekday and _WEEKDAYS[when.weekday()] != weekday[1]:
+                    continue
+                if then - BACK <= when <= then or then < when <= then + AHEAD and _FUTURE.search(before):
+                    found.add(year)
+    return found

@@ -158,9 +158,16 @@ def test_a_company_s_revenue_is_an_amount_and_its_quarter_is_not_one():
     assert not answers(q, "Tesla's revenues for the third quarter of 2019 were reported at [2].")
     assert answers(q, "Tesla's revenues for the third quarter of 2019 were $6.3 billion [2].")
     assert answers(q, "Revenue was six billion dollars in the third quarter [2].")
+    # the measure is the phrase's last word: these ask for no amount
+    for other in ("What is the price war about?", "What was the budget bill called?",
+                  "What is worth watching on Netflix this week?", "What are the costs and benefits of the plan?",
+                  "What was the company's revenue model?"):
+        assert expected(other) is None, other
+    assert expected("What is Elon Musk's net worth?") is Kind.NUMBER
 
 
-def test_a_letter_is_no_name():
+def test_a_letter_joined_to_a_digit_is_no_name():
     q = "What is the name of Microsoft's AR headset?"
     assert not answers(q, "The headset can also display 3-D objects in the real world [2].")
     assert answers(q, "Microsoft's AR headset is called HoloLens [2].")
+    assert answers("What is the name of Twitter's new brand?", "Twitter was rebranded as X [1].")

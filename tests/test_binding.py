@@ -297,6 +297,20 @@ def test_a_prospect_is_not_a_result():
     q21 = "Who was named the 2021 National Teacher of the Year?"
     assert binds("Juliana was named the 2021 National Teacher of the Year.",
                  '"Juliana is our National Teacher of the Year," Biden said.', q21, "2021-05-06")
+    for prospect in ("will not be named", "could soon be named", "is expected to be named"):
+        assert not binds(claim, f"Mrs. Rost {prospect} the 2020 National Teacher of the Year.", q, "2020-01-16")
+    # another choice to come says nothing against the one claimed
+    assert binds("Jacinda Ardern was elected prime minister of New Zealand in 2017.",
+                 "Jacinda Ardern became prime minister of New Zealand in 2017 after an election. "
+                 "Ardern could win a second term on Saturday.",
+                 "Who was elected prime minister of New Zealand in 2017?", "2020-10-16")
     q = "Who won the 2019 U.S. Open?"
     assert not binds("Williams won the 2019 U.S. Open.", "Williams could win the 2019 U.S. Open on Saturday.", q)
     assert binds("Williams won the 2019 U.S. Open.", "Williams won the 2019 U.S. Open on Saturday.", q)
+    # the month May is no "may"
+    assert binds("Aryna Sabalenka won the 2021 Madrid Open.",
+                 "Aryna Sabalenka, who in May won the 2021 Madrid Open, lost in the first round on Tuesday.",
+                 "Who won the 2021 Madrid Open?", "2021-06-01")
+    assert binds("Rahm Emanuel was named U.S. ambassador to Japan in 2021.",
+                 "Rahm Emanuel, whom Biden in May named U.S. ambassador to Japan, arrived in Tokyo.",
+                 "Who was named U.S. ambassador to Japan in 2021?", "2021-12-01")

@@ -33,6 +33,8 @@ def test_a_day_may_be_written_with_its_ordinal_ending():
     assert is_correct("The event was held on October 19th, 2021 [1].", [["October 19, 2021", "Oct 19, 2021"]])
     assert not is_correct("The event was held on October 19th [1].", [["October 19, 2021"]])
     assert not is_correct("It was held on October 1st, 2021.", [["October 19, 2021"]])
+    assert is_correct("It was held on the 19th of October.", [["19 of October"]])
+    assert not is_correct("She finished 5th with 3 points.", [["3rd"]])  # only a day's ending goes
 
 
 def test_correct_needs_every_fact():

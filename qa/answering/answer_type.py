@@ -118,10 +118,12 @@ def expected(question: str) -> Kind | None:
         if after[:3] in (["is", "the", "name"], ["was", "the", "name"], ["are", "the", "names"]):
             return Kind.NAME
         if after[:1] and after[0] in {"is", "was", "are", "were"}:
-            # "What was Tesla's revenue in Q3 2019?": the phrase up to its first preposition
-            phrase = list(itertools.takewhile(lambda w: w not in {"of", "for", "in", "at", "on", "from"},
-                                              words[at + 2 : at + 6]))
-            if set(phrase) & MONEY_MEASURES:
+            # "What was Tesla's revenue in Q3 2019?": the phrase's last word before its first
+            # preposition, or the question's end, is the measure ("the price war about",
+            # "the budget bill called", "the company's revenue model" ask for none)
+            phrase = list(itertools.takewhile(lambda w: w not in {"of", "for", "in", "at", "on", "from", "during"},
+                                              words[at + 2 :]))
+            if phrase and phrase[-1] in MONEY_MEASURES:
                 return Kind.NUMBER
         nouns = [w for w in after[:2] if w not in STOP]
         the_measure = after[:2] in (["is", "the"], ["was", "the"]) and after[2:3] and after[2] in MEASURES
@@ -160,7 +162,11 @@ def _name_runs(text: str) -> list[tuple[list[str], str]]:
     return runs + [(tokens[1:], "".join(tokens[1:]).lower()) for tokens, _ in runs if len(tokens) > 1]
 
 
+_DIGIT_LETTER = re.compile(r"(?<=\d)-[A-Za-z]\b")
+
+
 def _new_names(text: str, question: str) -> set[str]:
+    text = _DIGIT_LETTER.sub(" ", text)  # "3-D" names no "D" (but "X" in "rebranded as X" is a name)
     asked = {stem(t) for t in TOKEN.findall(question)}
     asked_runs = [run for _, run in _name_runs(question)]
     runs = _name_runs(text)
@@ -174,7 +180,6 @@ def _new_names(text: str, question: str) -> set[str]:
         for t in tokens
         if t not in spelt_otherwise  # "Deir el-Zour" when asked about "Dair Alzour"
         if t[0].isupper()
-        and len(t) > 1  # "3-D", an initial: a letter is no name
         and (low := t.lower()) not in STOP
         and low not in NOT_NAMES
         and low not in WEEKDAYS

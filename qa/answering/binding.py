@@ -298,7 +298,7 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
             return False  # the date it was once due, not when it came out
     if win and (says_it_lost(holding, names) or tells_no_win(holding, names)):
         return False
-    if choice and only_a_prospect(holding):
+    if choice and only_a_prospect(holding, claim):
         return False  # "one of the finalists will be named ..." names no one yet
     if not asked and not wanted_roles:
         return True

@@ -10,6 +10,7 @@ of them into clauses, so that each clause is checked against the passages it cit
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _MARKER = re.compile(
@@ -119,6 +120,17 @@ def _clauses(sentence: str) -> list[str]:
     ]
     bounds = [0, *cuts, len(sentence)]
     return [sentence[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def sentence_of(claims: Sequence[Claim], i: int) -> str:
+    """The whole sentence claim `i` is part of: it and the clauses joined to it."""
+    start = i
+    while start > 0 and claims[start].joined:
+        start -= 1
+    end = i + 1
+    while end < len(claims) and claims[end].joined:
+        end += 1
+    return " ".join(c.text for c in claims[start:end])
 
 
 def render(claims: list[Claim]) -> str:

@@ -8,7 +8,9 @@ from dataclasses import replace
 from qa.answering import prompts
 from qa.answering.answer_type import answering_sentence, answers
 from qa.answering.binding import binds
-from qa.answering.citations import Claim, is_refusal, render, split_claims, strip_markers, without_repeats
+from qa.answering.citations import (
+    Claim, is_refusal, render, sentence_of, split_claims, strip_markers, without_repeats,
+)
 from qa.answering.conflicts import disagreements
 from qa.answering.injection import neutralise
 from qa.answering.topic import about, restated
@@ -87,17 +89,6 @@ def _quotable(question: str, candidates: list[tuple[int, str]], passages: Sequen
     return None
 
 
-def _sentence_of(claims: Sequence[Claim], i: int) -> str:
-    """The whole sentence claim `i` is part of: it and the clauses around it joined to it."""
-    start = i
-    while start > 0 and claims[start].joined:
-        start -= 1
-    end = i + 1
-    while end < len(claims) and claims[end].joined:
-        end += 1
-    return " ".join(c.text for c in claims[start:end])
-
-
 def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timings,
            articles: Sequence[str] | None = None) -> Answer:
     """Check the reply sentence by sentence against the passages (see `qa.answering.verify`).
@@ -134,7 +125,8 @@ def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timi
         claims = [Claim(found[1], (found[0],))]
     # "November 12" in an archive of many Novembers: the year its passages give it
     claims = [replace(c, text=add_years(c.text, [(neutralise(passages[n - 1].text), passages[n - 1].date)
-                                                 for n in c.cited], context=_sentence_of(claims, i)))
+                                                 for n in c.cited],
+                                                 context=f"{sentence_of(claims, i)} {question}"))
               for i, c in enumerate(claims)]
     claims_by_n: dict[int, list[str]] = {}
     for claim in claims:

@@ -14,9 +14,14 @@ _MODAL = frozenset("will would could may might shall can".split())
 _NEAR = 3  # tokens between a name and its verb ("Serena Williams, 37, lost")
 
 
+def _lower(token: str) -> str:
+    """The token in lower case, but the month "May" stays itself: "who in May won" is no "may won"."""
+    return token if token == "May" else token.lower()
+
+
 def _outcome(tokens: list[str], at: int) -> str | None:
     """Whether the name at token `at` won or lost, from the verbs next to it."""
-    after = [t.lower() for t in tokens[at + 1 : at + 1 + _NEAR]]
+    after = [_lower(t) for t in tokens[at + 1 : at + 1 + _NEAR]]
     before = [t.lower() for t in tokens[max(0, at - _NEAR - 1) : at]]  # one more: a first name
     if "by" in before[-2:] or "to" in before[-2:] and _LOSE & set(before):
         return "won"  # "beaten by (Bianca) Andreescu", "lost to (Bianca) Andreescu"
@@ -40,7 +45,10 @@ def outcomes(sentence: str, names: set[str]) -> set[str]:
 
 # Chosen over the others is won too: "X was named the 2021 Teacher of the Year"
 _SELECTED = frozenset("named elected chosen selected appointed".split())
-_WAS_SELECTED = re.compile(rf"\b(?:was|were|been|got)\s+(?:{'|'.join(sorted(_SELECTED))})\b", re.IGNORECASE)
+_WAS_SELECTED = re.compile(rf"\b(?:was|were|been|got)\s+({'|'.join(sorted(_SELECTED))})\b", re.IGNORECASE)
+# before a verb, what makes it a prospect: "will be named", "could soon be named", "will not
+# be named", "is expected to be named"
+_PROSPECT = _MODAL | frozenset("expected poised tipped likely".split())
 
 
 def claims_a_win(claim: str, names: set[str]) -> bool:
@@ -64,7 +72,7 @@ def _results(sentence: str) -> list[bool]:
     """For each word of a result in `sentence` ("won", "champion", "named"), whether it
     tells one rather than a prospect: "one of the finalists will be named the 2020 Teacher
     of the Year" and "could win the title" tell no result yet."""
-    tokens = [t.lower() for t in TOKEN.findall(sentence)]
+    tokens = [_lower(t) for t in TOKEN.findall(sentence)]
     told = []
     for i, t in enumerate(tokens):
         if t in _WON_WORDS or t in _SELECTED:
@@ -82,13 +90,26 @@ def tells_no_win(holding: list[str], names: set[str]) -> bool:
     return bool(holding) and not any(any(_results(s)) or "won" in outcomes(s, names) for s in holding)
 
 
-def only_a_prospect(holding: list[str]) -> bool:
-    """The passage's sentences that name the answer tell a choice or a win to come and
-    none made: "Rost will be interviewed ... one of the finalists will be named the 2020
-    National Teacher of the Year" (while "Juliana is our National Teacher of the Year"
-    tells no prospect, and may say who was chosen)."""
-    told = [r for s in holding for r in _results(s)]
-    return bool(told) and not any(told)
+def only_a_prospect(holding: list[str], claim: str) -> bool:
+    """The passage's sentences that name the answer tell the claim's choice ("was named")
+    only as one to come: "Rost will be interviewed ... one of the finalists will be named
+    the 2020 National Teacher of the Year". "Juliana is our National Teacher of the Year"
+    tells no prospect, and may say who was chosen; "Ardern could win a second term" is
+    another choice than "Ardern was elected in 2017"."""
+    verb = _WAS_SELECTED.search(claim)
+    if not verb:
+        return False
+    wanted = stem(verb[1])  # "name": "named", "names", "name"
+    prospects = results = 0
+    for sentence in holding:
+        tokens = [_lower(t) for t in TOKEN.findall(sentence)]
+        for i, t in enumerate(tokens):
+            if stem(t) == wanted:
+                if _PROSPECT & set(tokens[max(0, i - 3):i]):
+                    prospects += 1
+                else:
+                    results += 1
+    return prospects > 0 and results == 0
 
 
 def says_it_lost(holding: list[str], names: set[str]) -> bool:

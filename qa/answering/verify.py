@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from qa.answering.binding import binds, lost_in
-from qa.answering.citations import Claim, split_claims
+from qa.answering.citations import Claim, sentence_of, split_claims
 from qa.answering.injection import neutralise
 from qa.answering.topic import about, restated
 from qa.dates import days_without_year, days_written, year_of
@@ -45,11 +45,11 @@ from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, money, numbers, spelt
 from qa.types import Passage
 
 MIN_COVERAGE = 0.5
-# Words no sentence ends in: a claim that does is a passage's cut-off sentence copied up to
-# its "..." ("Tesla's revenues for the third quarter of 2019 were reported at"), which
-# states nothing. Only words that cannot close a clause ("her", "in", "for" can: "beat her",
-# "the team he played in").
-UNFINISHED = frozenset("the a an of at and or but from than their its my our your whose".split())
+# Words no sentence ends in: one that does is a passage's cut-off sentence copied up to its
+# "..." ("... inserting virtual 3-D objects into the real world around people wearing the"),
+# which states nothing. Only words that cannot close a sentence: "of", "at", "from", "in"
+# can ("the university she graduated from", "the team he played in").
+UNFINISHED = frozenset("the a an and or but their its my our your whose".split())
 # Words that say where a claim comes from, not what it is ("according to another report").
 ATTRIBUTION_WORDS = "another one other report reports reported source sources article articles outlet"
 
@@ -147,11 +147,11 @@ def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question:
     dropped: list[str] = []
     contradictions: list[tuple[int, str]] = []
     head_kept = False
-    for claim in claims:
+    for i, claim in enumerate(claims):
         if claim.joined and not head_kept:
             dropped.append(claim.text)
             continue
-        if unfinished(claim.text):
+        if unfinished(sentence_of(claims, i)):  # the whole sentence: "came in at [1] $6.3 billion [2]" is whole
             dropped.append(claim.text)
             head_kept = head_kept and claim.joined
             continue
