@@ -179,7 +179,10 @@ def days_without_year(text: str, written: str | None) -> frozenset[tuple[int, in
     is read as the article's year's. Nothing when the article's date is unknown."""
     if not written or not re.fullmatch(r"\d{4}-\d\d-\d\d", written):
         return frozenset()
-    then = date.fromisoformat(written)
+    try:
+        then = date.fromisoformat(written)
+    except ValueError:  # "2020-02-30" from a page's metadata: no date
+        return frozenset()
     found = set()
     for pattern, order in ((_DAY_MONTH, "dm"), (_MONTH_DAY, "md")):
         for m in pattern.finditer(text):

@@ -173,6 +173,7 @@ def test_a_day_written_without_its_year_takes_the_year_of_its_article_s_date():
     assert support(claim, passage, dates=("2020-11-13",)).ok
     assert not support(claim, passage, dates=("2018-11-13",)).ok
     assert not support(claim, passage).ok  # an undated article gives the day no year
+    assert not support(claim, passage, dates=("2020-02-30",)).ok  # nor one with an impossible date
     # the day nearest the article's date: Jan 6 in a December article is next year's
     assert support("It opens on January 6, 2020.", "It opens on Jan 6.", dates=("2019-12-20",)).ok
     assert not support("It opens on January 6, 2019.", "It opens on Jan 6.", dates=("2019-12-20",)).ok
