@@ -116,8 +116,8 @@ def support(sentence: str, passage_text: str, given: str = "", dates: Iterable[s
 
 
 def unfinished(sentence: str) -> bool:
-    """Whether `sentence` stops mid-clause: its last word is "the", "of", "at" ... in lower
-    case ("Plan A" is finished)."""
+    """Whether `sentence` stops mid-clause: its last word is "the", "and", "their" ... in
+    lower case ("Plan A" is finished)."""
     words = TOKEN.findall(sentence)
     return bool(words) and words[-1] in UNFINISHED
 
