@@ -9,7 +9,7 @@ htmldate read dates, not the year a question is about; these few patterns do.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 
 # 2019, not $2019, 2,019 or 2019.5; a four-digit number from 1900 to 2099 is read as a year
@@ -171,32 +171,47 @@ def days_written(text: str) -> frozenset[tuple[int, int, int]]:
     return frozenset(found)
 
 
+def _undated_days(text: str) -> Iterator[tuple[re.Match, str, int, int]]:
+    """Each day `text` writes without a year: its match, its order ("dm" for "15 Nov",
+    "md" for "Nov 15"), its month and its day."""
+    for pattern, order in ((_DAY_MONTH, "dm"), (_MONTH_DAY, "md")):
+        for m in pattern.finditer(text):
+            d, mo = (m[1], m[2]) if order == "dm" else (m[2], m[1])
+            yield m, order, _month(mo), int(d)
+
+
+def _article_date(written: str | None) -> date | None:
+    """An article's ISO date, or None when unknown or impossible ("2020-02-30" from a
+    page's metadata)."""
+    if not written or not re.fullmatch(r"\d{4}-\d\d-\d\d", written):
+        return None
+    try:
+        return date.fromisoformat(written)
+    except ValueError:
+        return None
+
+
 def days_without_year(text: str, written: str | None) -> frozenset[tuple[int, int, int]]:
     """The days `text` writes without a year ("debuts on Netflix on Nov 15"), dated by the
     article's date `written` (ISO): its year, but across the turn of a year the next or the
     last one ("Jan 6" in an article of 2019-12-20 is 2020's, "Dec 30" in one of 2020-01-03
     2019's). A look back further ("the Jan. 6 attack" in 2022) is not told apart: such a day
     is read as the article's year's. Nothing when the article's date is unknown."""
-    if not written or not re.fullmatch(r"\d{4}-\d\d-\d\d", written):
-        return frozenset()
-    try:
-        then = date.fromisoformat(written)
-    except ValueError:  # "2020-02-30" from a page's metadata: no date
+    then = _article_date(written)
+    if then is None:
         return frozenset()
     found = set()
-    for pattern, order in ((_DAY_MONTH, "dm"), (_MONTH_DAY, "md")):
-        for m in pattern.finditer(text):
-            d, mo = (m[1], m[2]) if order == "dm" else (m[2], m[1])
-            month, year = _month(mo), then.year
-            if then.month >= 11 and month <= 2:
-                year += 1
-            elif then.month <= 2 and month >= 11:
-                year -= 1
-            try:
-                day = date(year, month, int(d))
-            except ValueError:
-                continue
-            found.add((day.year, day.month, day.day))
+    for _, _, month, d in _undated_days(text):
+        year = then.year
+        if then.month >= 11 and month <= 2:
+            year += 1
+        elif then.month <= 2 and month >= 11:
+            year -= 1
+        try:
+            day = date(year, month, d)
+        except ValueError:
+            continue
+        found.add((day.year, day.month, day.day))
     return frozenset(found)
 
 
@@ -233,29 +248,26 @@ def add_years(sentence: str, sources: Sequence[tuple[str, str | None]], context:
         return sentence
     edits: list[tuple[int, str]] = []
     taken: list[range] = []
-    for pattern, order in ((_DAY_MONTH, "dm"), (_MONTH_DAY, "md")):
-        for m in pattern.finditer(sentence):
-            if any(m.start() in r or m.end() - 1 in r for r in taken):
-                continue  # "5 May 12": one day, read once
-            taken.append(range(m.start(), m.end()))
-            if not _AFTER_DAY.match(sentence, m.end()) or sentence[:m.start()].count('"') % 2 \
-                    or sentence[:m.start()].count("\u201c") > sentence[:m.start()].count("\u201d"):
-                continue
-            d, mo = (m[1], m[2]) if order == "dm" else (m[2], m[1])
-            month, day = _month(mo), int(d)
-            found = {y for text, written in sources for y in _years_given(text, written, month, day)}
-            weekday = _WEEKDAY_BEFORE.search(sentence, 0, m.start())
-            if weekday:
-                found = {y for y in found if _WEEKDAYS[date(y, month, day).weekday()] == weekday[1]}
-            if len(found) != 1:
-                continue
-            year = str(found.pop())
-            if order == "dm" and m[2] in _FULL_MONTHS:  # after "12 November", not after the full stop
-                edits.append((m.end(2), " " + year))
-            elif order == "dm" and m.group().endswith(".") and not sentence[m.end():].strip():
-                edits.append((m.end(), " " + year + "."))  # "12 Nov." ends the sentence: "12 Nov. 2020."
-            else:
-                edits.append((m.end(), (" " if order == "dm" else ", ") + year))
+    for m, order, month, day in _undated_days(sentence):
+        if any(m.start() in r or m.end() - 1 in r for r in taken):
+            continue  # "5 May 12": one day, read once
+        taken.append(range(m.start(), m.end()))
+        if not _AFTER_DAY.match(sentence, m.end()) or sentence[:m.start()].count('"') % 2 \
+                or sentence[:m.start()].count("\u201c") > sentence[:m.start()].count("\u201d"):
+            continue
+        found = {y for text, written in sources for y in _years_given(text, written, month, day)}
+        weekday = _WEEKDAY_BEFORE.search(sentence, 0, m.start())
+        if weekday:
+            found = {y for y in found if _WEEKDAYS[date(y, month, day).weekday()] == weekday[1]}
+        if len(found) != 1:
+            continue
+        year = str(found.pop())
+        if order == "dm" and m[2] in _FULL_MONTHS:  # after "12 November", not after the full stop
+            edits.append((m.end(2), " " + year))
+        elif order == "dm" and m.group().endswith(".") and not sentence[m.end():].strip():
+            edits.append((m.end(), " " + year + "."))  # "12 Nov." ends the sentence: "12 Nov. 2020."
+        else:
+            edits.append((m.end(), (" " if order == "dm" else ", ") + year))
     for end, year in sorted(edits, reverse=True):
         sentence = sentence[:end] + year + sentence[end:]
     return sentence
@@ -269,26 +281,21 @@ AHEAD, BACK = timedelta(days=92), timedelta(days=183)
 def _years_given(text: str, written: str | None, month: int, day: int) -> set[int]:
     """The years `text` (of an article dated `written`) gives the day (`month`, `day`)."""
     found = {y for y, mm, dd in days_written(text) if (mm, dd) == (month, day)}
-    if not written or not re.fullmatch(r"\d{4}-\d\d-\d\d", written):
+    then = _article_date(written)
+    if then is None:
         return found
-    try:
-        then = date.fromisoformat(written)
-    except ValueError:
-        return found
-    for pattern, order in ((_DAY_MONTH, "dm"), (_MONTH_DAY, "md")):
-        for m in pattern.finditer(text):
-            d, mo = (m[1], m[2]) if order == "dm" else (m[2], m[1])
-            if (_month(mo), int(d)) != (month, day):
+    for m, _, mm, dd in _undated_days(text):
+        if (mm, dd) != (month, day):
+            continue
+        before = text[max(0, m.start() - 80):m.start()]
+        weekday = _WEEKDAY_BEFORE.search(before)
+        for year in (then.year - 1, then.year, then.year + 1):
+            try:
+                when = date(year, month, day)
+            except ValueError:  # February 29 of another year
                 continue
-            for year in (then.year - 1, then.year, then.year + 1):
-                try:
-                    when = date(year, month, day)
-                except ValueError:  # February 29 of another year
-                    continue
-                before = text[max(0, m.start() - 80):m.start()]
-                weekday = _WEEKDAY_BEFORE.search(before)
-                if weekday and _WEEKDAYS[when.weekday()] != weekday[1]:
-                    continue
-                if then - BACK <= when <= then or then < when <= then + AHEAD and _FUTURE.search(before):
-                    found.add(year)
+            if weekday and _WEEKDAYS[when.weekday()] != weekday[1]:
+                continue
+            if then - BACK <= when <= then or then < when <= then + AHEAD and _FUTURE.search(before):
+                found.add(year)
     return found
