@@ -314,3 +314,20 @@ def test_a_prospect_is_not_a_result():
     assert binds("Rahm Emanuel was named U.S. ambassador to Japan in 2021.",
                  "Rahm Emanuel, whom Biden in May named U.S. ambassador to Japan, arrived in Tokyo.",
                  "Who was named U.S. ambassador to Japan in 2021?", "2021-12-01")
+
+
+def test_the_place_where_it_was_won_is_not_the_winner():
+    q = "Which country won the most medals at the 2018 Winter Olympics?"
+    host = ("The United States dominated the snowboard events at the 2018 Winter Olympics in Pyeongchang, "
+            "South Korea with gold medals in the halfpipe.")
+    assert not binds("South Korea won the most medals at the 2018 Winter Olympics.", host, q)
+    assert not binds("South Korea won the most medals.", "Norway won 39 medals at the 2018 Games in South Korea.", q)
+    # named as the winner somewhere in the passage, or as a place and a winner: it may have won
+    assert binds("Norway won the most medals at the 2018 Winter Olympics.",
+                 "Norway won 39 medals at the 2018 Winter Olympics in Pyeongchang, South Korea.", q)
+    assert binds("South Korea won the most medals at the 2018 Winter Olympics.",
+                 "South Korea, which won the most medals at the 2018 Winter Olympics in South Korea, celebrated.", q)
+    # a place before the name's comma is not where the name is: "in Flushing Meadows, Andreescu beat"
+    assert binds("Bianca Andreescu won the 2019 U.S. Open.",
+                 "In 2019 in Flushing Meadows, Andreescu beat Serena Williams to win the U.S. Open.",
+                 "Who won the 2019 U.S. Open?")

@@ -60,7 +60,9 @@ from dataclasses import dataclass
 from qa.answering.answer_type import MONTHS, Kind, expected
 from qa.answering.citations import split_claims
 from qa.answering.editions import about_a_work, other_edition_only
-from qa.answering.outcomes import claims_a_choice, claims_a_win, only_a_prospect, outcomes, says_it_lost, tells_no_win
+from qa.answering.outcomes import (
+    claims_a_choice, claims_a_win, only_a_place, only_a_prospect, outcomes, says_it_lost, tells_no_win,
+)
 from qa.answering.roles import asked_roles, elsewhere, roles
 from qa.answering.topic import _keys, _us, about, question_names
 from qa.dates import MONTHS as MONTH_PATTERN, quarters, year_of, years
@@ -296,8 +298,8 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
         dated = _clauses(holding, set(), figures)
         if dated and all(_SUPERSEDED.search(c) for c in dated):
             return False  # the date it was once due, not when it came out
-    if win and (says_it_lost(holding, names) or tells_no_win(holding, names)):
-        return False
+    if win and (says_it_lost(holding, names) or tells_no_win(holding, names) or only_a_place(holding, names)):
+        return False  # lost, won nothing, or was where it was won (the host)
     if choice and only_a_prospect(holding, claim):
         return False  # "one of the finalists will be named ..." names no one yet
     if not asked and not wanted_roles:

@@ -117,3 +117,30 @@ def says_it_lost(holding: list[str], names: set[str]) -> bool:
     ("Williams lost to Andreescu")."""
     told = [o for s in holding if (o := outcomes(s, names))]
     return bool(told) and all(o == {"lost"} for o in told)
+
+
+# where an event was held, written before a name: "in", "at", "near", and a place before it
+# with a comma ("in Pyeongchang, South Korea")
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near)\s+(?:(?:[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*,\s+)?$")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’.-]*\s+$")
+
+
+def only_a_place(holding: list[str], names: set[str]) -> bool:
+    """Every sentence of the passage that names the answer names it as where something
+    happened, and none has it win: "The United States dominated ... at the 2018 Winter
+    Olympics in Pyeongchang, South Korea" does not tell that South Korea won the most
+    medals. A host is not a winner."""
+    places = 0
+    for sentence in holding:
+        if "won" in outcomes(sentence, names):
+            return False
+        for m in re.finditer(r"[A-Z][\w'’.-]*", sentence):
+            if stem(m.group().rstrip(".")) not in names:
+                continue
+            start = m.start()
+            while (before := _CAPITALISED_BEFORE.search(sentence, 0, start)) is not None:
+                start = before.start()  # the first word of the name: "South" of "South Korea"
+            if not _PLACE_BEFORE.search(sentence, 0, start):
+                return False
+            places += 1
+    return places > 0
