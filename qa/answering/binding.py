@@ -45,7 +45,9 @@ Written by hand (no library in our stack does this): the question's qualifiers a
   (the verbs next to the name tell: "X won", "X beat Y", "Y lost to X", "beaten by X"),
   nor a passage whose sentences that name the answer say nothing was won ("With Novak
   Djokovic's disqualification, ..." for "Djokovic won the 2020 U.S. Open"; any word of a
-  result counts: "won", "champion", "title", "victory", "gold", "award"; `outcomes`).
+  result counts: "won", "champion", "title", "victory", "gold", "award"; `outcomes`),
+  nor one that names the answer only as where it happened ("at the 2018 Winter Olympics
+  in Pyeongchang, South Korea" for "South Korea won the most medals").
 
 A sentence without the answer may name other years freely ("after losing in 2019, she won
 ..."), and the answer's sentence may name several years as long as the asked one is among
