@@ -78,6 +78,17 @@ def test_a_sequel_s_subtitle_makes_it_another_edition():
                                   "Cyberpunk 2077: Phantom Liberty is scheduled for release on 26 September 2023.")
 
 
+def test_an_edition_word_after_a_sequel_s_number_makes_it_another_edition():
+    q = "When was Xenoblade Chronicles 2 released?"
+    torna = ("The game was released on September 14, 2018. It was available digitally as part of the "
+             "Xenoblade Chronicles 2 DLC season pass.")
+    assert other_edition_only(q, torna)
+    assert other_edition_only("When was Marvel's Spider-Man 2 released?", "Marvel's Spider-Man 2 Remastered is out.")
+    assert not other_edition_only(q, "Xenoblade Chronicles 2 came out in 2017; the Xenoblade Chronicles 2 DLC in 2018.")
+    # the edition the question asks about is itself that edition
+    assert not other_edition_only("When was the Xenoblade Chronicles 2 DLC released?", torna)
+
+
 def test_a_title_the_question_writes_in_lower_case_is_read_from_the_passage():
     q = "When was xenoblade chronicles 2 released?"
     assert other_edition_only(q, "Xenoblade Chronicles 2: Torna – The Golden Country ; Nintendo Switch · September 14, 2018")

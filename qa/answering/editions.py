@@ -11,7 +11,8 @@ Written by hand (no library in our stack parses titles): a title of the question
 run of capitalised words ("Marvel's Spider-Man"), or a quoted one; what tells one edition
 from another is what follows its head: a subtitle after a colon ("Avengers: Infinity
 War"), a sequel's number or a season ("Spider-Man 2", "Season 11"), or an edition word
-("Remastered", "3D", "Definitive Edition"). A passage names *another edition* when the
+("Remastered", "3D", "Definitive Edition"), or a number and an edition word ("Xenoblade
+Chronicles 2 DLC" is not "Xenoblade Chronicles 2"). A passage names *another edition* when the
 head is followed there by another of these than in the question; it names *the asked
 one* when the head is followed by the question's own (or by none, when the question has
 none). A passage that names other editions and never the asked one does not answer about
@@ -71,6 +72,9 @@ def _edition_after(text: str, at: int) -> str | None:
             found = _norm(m[1])
             if _YEAR.match(found):
                 return None
+            word = _EDITION.match(text, m.end()) if pattern is _NUMBERED else None
+            if word:  # "Xenoblade Chronicles 2 DLC", "Spider-Man 2 Remastered": an edition of the sequel
+                return f"{found} {_norm(word[1])}"
             sub = _SUBTITLE.match(text, m.end()) if pattern is not _SUBTITLE else None
             # "Cyberpunk 2077: Phantom Liberty", "Xenoblade Chronicles 2: Torna – The Golden
             # Country": the sequel's own subtitle; not a headline's "Diablo 4: Blizzard confirms"
@@ -156,7 +160,7 @@ def other_edition_only(question: str, passage_text: str) -> bool:
                     or edition and re.search(rf"(?<![\w']){re.escape(edition)}(?![\w'])", said)):
                 asked += 1
             elif edition is not None and not (title.edition and edition.startswith(title.edition)
-                                              and not edition[len(title.edition):].startswith(":")):
+                                              and not edition[len(title.edition):].startswith((":", " "))):
                 other += 1
         if other and not asked:
             return True
