@@ -137,3 +137,20 @@ def test_the_next_passage_s_sentence_is_quoted_when_the_first_is_not_bound():
                 passage(3, "Marvel's Spider-Man is a video game developed by Insomniac Games.")]
     answer = finish(q, "Marvel's Spider-Man is a video game developed by Insomniac Games [3].", passages, Timings())
     assert answer.text == "Marvel's Spider-Man was released on the PS4 on September 7, 2018 [2]."
+
+
+def test_the_article_must_name_the_work_asked_about():
+    from qa.answering.editions import names_the_work
+
+    q = "What is the release date for Animal Crossing: New Horizons on Nintendo Switch?"
+    mario = "Join Mario on a massive, globe-trotting 3D adventure ... System: Nintendo Switch Release date: 27/10/2017."
+    assert not names_the_work(q, mario)  # the console the question names too is not the game
+    assert names_the_work(q, "Animal Crossing: New Horizons is a simulation game for the Nintendo Switch.")
+    # a word of the subtitle names it; a camel-cased brand is one word
+    assert names_the_work("when was The Legend of Zelda: Breath of the Wild released?",
+                          "Breath of the Wild was released simultaneously on the Wii U and Nintendo Switch.")
+    assert names_the_work("When does the iPhone 11 release?", "The iPhone 11 was released on September 20, 2019.")
+    assert not names_the_work("When does the iPhone 11 release?", "The Pixel 4 was released on October 24, 2019.")
+    # no work asked about, or no title: nothing to name
+    assert names_the_work("Who won the 2019 U.S. Open?", mario)
+    assert names_the_work("when was xenoblade chronicles 2 released?", mario)

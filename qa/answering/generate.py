@@ -12,6 +12,7 @@ from qa.answering.citations import (
     Claim, is_refusal, render, sentence_of, split_claims, strip_markers, without_repeats,
 )
 from qa.answering.conflicts import disagreements
+from qa.answering.editions import names_the_work
 from qa.answering.injection import neutralise
 from qa.answering.topic import about, restated
 from qa.answering.verify import best_quote, check_claims
@@ -83,7 +84,8 @@ def _quotable(question: str, candidates: list[tuple[int, str]], passages: Sequen
             return None
         n, sentence = found
         if binds(sentence, dict(candidates)[n], question, passages[n - 1].date) \
-                and (articles is None or about(restated(sentence, question), articles[n - 1])):
+                and (articles is None or about(restated(sentence, question), articles[n - 1])
+                     and names_the_work(question, articles[n - 1])):
             return found
         candidates = [(m, text) for m, text in candidates if m != n]
     return None

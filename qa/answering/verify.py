@@ -38,6 +38,7 @@ from functools import lru_cache
 
 from qa.answering.binding import binds, lost_in
 from qa.answering.citations import Claim, sentence_of, split_claims
+from qa.answering.editions import names_the_work
 from qa.answering.injection import neutralise
 from qa.answering.topic import about, restated
 from qa.dates import days_without_year, days_written, year_of
@@ -167,7 +168,7 @@ def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question:
         results = {n: support(claim.text, text, question, (passages[n - 1].date,)) for n, text in shown.items()}
         names = restated(claim.text, question)
         ok = [n for n, r in results.items() if r.ok and binds(claim.text, shown[n], question, passages[n - 1].date)
-              and (articles is None or about(names, articles[n - 1]))]
+              and (articles is None or about(names, articles[n - 1]) and names_the_work(question, articles[n - 1]))]
         good_cited = tuple(n for n in claim.cited if n in ok)
         supporting = sorted(ok, key=lambda n: -results[n].coverage)
         if good_cited:
