@@ -327,6 +327,16 @@ def test_the_place_where_it_was_won_is_not_the_winner():
                  "Norway won 39 medals at the 2018 Winter Olympics in Pyeongchang, South Korea.", q)
     assert binds("South Korea won the most medals at the 2018 Winter Olympics.",
                  "South Korea, which won the most medals at the 2018 Winter Olympics in South Korea, celebrated.", q)
+    # "at" a club is no place it was held at; an owner is no place; the host may win too
+    assert binds("Manchester City won the 2023 Champions League.",
+                 "Pep Guardiola completed the treble at Manchester City with a 1-0 victory over Inter in the 2023 "
+                 "Champions League final.", "Who won the 2023 Champions League?")
+    assert binds("Joe Biden won the 2020 presidential election.",
+                 "Crowds cheered in Wilmington, Delaware, and in Biden's hometown of Scranton after his victory in "
+                 "the 2020 presidential election.", "Who won the 2020 presidential election?")
+    assert binds("China won the most gold medals at the 2008 Olympics.",
+                 "The host nation topped the gold medal table at the 2008 Olympics in Beijing, China.",
+                 "Which country won the most gold medals at the 2008 Olympics?")
     # a place before the name's comma is not where the name is: "in Flushing Meadows, Andreescu beat"
     assert binds("Bianca Andreescu won the 2019 U.S. Open.",
                  "In 2019 in Flushing Meadows, Andreescu beat Serena Williams to win the U.S. Open.",

@@ -85,6 +85,11 @@ def test_an_edition_word_after_a_sequel_s_number_makes_it_another_edition():
     assert other_edition_only(q, torna)
     assert other_edition_only("When was Marvel's Spider-Man 2 released?", "Marvel's Spider-Man 2 Remastered is out.")
     assert not other_edition_only(q, "Xenoblade Chronicles 2 came out in 2017; the Xenoblade Chronicles 2 DLC in 2018.")
+    # a headline's verb after a season, and a store edition out the same day, are no other edition
+    assert not other_edition_only("When does Stranger Things Season 4 premiere?",
+                                  "Stranger Things Season 4 returns to Netflix on May 27, 2022.")
+    assert not other_edition_only("When was the PlayStation 5 released?",
+                                  "PlayStation 5 Digital Edition and the standard console went on sale on November 12, 2020.")
     # the edition the question asks about is itself that edition
     assert not other_edition_only("When was the Xenoblade Chronicles 2 DLC released?", torna)
 
@@ -151,6 +156,14 @@ def test_the_article_must_name_the_work_asked_about():
                           "Breath of the Wild was released simultaneously on the Wii U and Nintendo Switch.")
     assert names_the_work("When does the iPhone 11 release?", "The iPhone 11 was released on September 20, 2019.")
     assert not names_the_work("When does the iPhone 11 release?", "The Pixel 4 was released on October 24, 2019.")
+    # the work is the title with an edition, not the studio or agency before it; initials,
+    # a head without its hyphen and letters without accents name it too
+    assert names_the_work("When did Electronic Arts release FIFA 23?", "FIFA 23 came out on September 30, 2022.")
+    assert names_the_work("When was Grand Theft Auto VI announced?", "Rockstar announced GTA 6 on December 5, 2023.")
+    assert names_the_work("When was Marvel's Spider-Man 2 released?", "Spiderman 2 came out on October 20, 2023.")
+    assert names_the_work("When was Pokémon Scarlet: The Hidden Treasure announced?", "Pokemon fans got the news.")
+    assert names_the_work("When did the World Health Organization announce the end of the emergency?",
+                          "WHO said on May 5, 2023 that the emergency was over.")
     # no work asked about, or no title: nothing to name
     assert names_the_work("Who won the 2019 U.S. Open?", mario)
     assert names_the_work("when was xenoblade chronicles 2 released?", mario)

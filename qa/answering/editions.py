@@ -24,10 +24,11 @@ by James Cameron") is a listing, not a subtitle.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.text import content_stems, stem
+from qa.text import STOP, content_stems, stem
 
 _WORD = r"(?<![\w’'])(?:[A-Z]|[a-z](?=[A-Z]))[\w’'.-]*|\d+[A-Za-z]?\b"
 _JOIN = r"(?:(?:\s+(?:of|the|and|&|a|de|vs\.?)\b)+\s+|\s+|:\s+)"
@@ -45,6 +46,11 @@ _ROMAN = r"(?:ii|iii|iv|vi|vii|viii|ix|x)"
 # season, an edition word
 _NUMBERED = re.compile(rf"(?i)\s+((?:season|part|chapter|episode|volume|vol\.?)\s+\w+|\d+[a-z]?|{_ROMAN})\b{_NOT_A_COUNT}")
 _EDITION = re.compile(rf"(?i)\s+({_EDITION_WORDS})\b")
+# after a sequel's number, another release of it; not "returns" (a headline's verb: "Season
+# 4 returns to Netflix") nor a store edition out the same day ("PlayStation 5 Digital Edition")
+_SEQUEL_EDITION = re.compile(
+    r"(?i)\s+(remastered|remaster|remake|dlc|definitive\s+edition|expansion(?:\s+pass)?|director['’]s\s+cut)\b")
+_INSTALMENT = ("season", "part", "chapter", "episode", "vol")
 # a subtitle: capitalised words after a colon (matched in the passage's own case), not a
 # listing's heading ("Avatar: Directed by", "Assassin's Creed: Crew List")
 _SUBTITLE = re.compile(
@@ -74,7 +80,8 @@ def _edition_after(text: str, at: int) -> str | None:
             found = _norm(m[1])
             if _YEAR.match(found):
                 return None
-            word = _EDITION.match(text, m.end()) if pattern is _NUMBERED else None
+            word = (_SEQUEL_EDITION.match(text, m.end())
+                    if pattern is _NUMBERED and not found.startswith(_INSTALMENT) else None)
             if word:  # "Xenoblade Chronicles 2 DLC", "Spider-Man 2 Remastered": an edition of the sequel
                 return f"{found} {_norm(word[1])}"
             sub = _SUBTITLE.match(text, m.end()) if pattern is not _SUBTITLE else None
@@ -185,27 +192,40 @@ def about_a_work(question: str) -> bool:
 
 
 # words of a title that name nothing by themselves ("Best Animated Film", "New Horizons")
-_GENERIC = frozenset("new best film movie game show season series edition part the".split())
+_GENERIC = frozenset("new best film movie game show season series edition part picture".split())
+_GENERIC_STEMS = frozenset(stem(w) for w in _GENERIC)
 
 
 def names_the_work(question: str, article: str) -> bool:
     """Whether `article` (a passage's article: its title and text) names the work the
-    question asks about: a word of its first title's head or subtitle ("Breath of the
-    Wild" without "Zelda" names it). "Join Mario on a massive adventure ... Nintendo Switch
-    Release date: 27/10/2017" does not date "Animal Crossing: New Horizons on Nintendo
-    Switch", though it names the console the question names too. True when the question
-    names no title (one written in lower case is read from the passages by
-    `other_edition_only`), or asks about no work.
+    question asks about: its first title that has an edition (a subtitle, a number, an
+    edition word: "Animal Crossing: New Horizons", "iPhone 11", which makes it a work and
+    not the studio or agency the question also names), by a word of its head or edition
+    ("Breath of the Wild" without "Zelda" names it), its initials ("GTA") or its head
+    written without a hyphen ("Spiderman"). "Join Mario on a massive adventure ...
+    Nintendo Switch Release date: 27/10/2017" does not date "Animal Crossing: New Horizons
+    on Nintendo Switch", though it names the console the question names too. True when
+    the question asks about no work, or names no such title.
 
     A news article names what it reports on; a search snippet often does not: 19 of the
     107 RGB snippets that give the right answer to a question about a work leave it out
     ("The game was launched on May 15, 2012"). A claim only such a passage supports is
     refused; over both halves of five archive splits none was (a passage that names the
     work supported it), and two answers from another game's passage were."""
-    found = titles(question) if about_a_work(question) else ()
-    if not found:
+    work = next((t for t in titles(question) if t.edition), None) if about_a_work(question) else None
+    if work is None:
         return True
-    first = found[0]
-    words = content_stems(f"{first.head} {first.edition or ''}") - {stem(w) for w in _GENERIC}
-    words = {w for w in words if len(w) >= 3}
-    return not words or bool(words & content_stems(article))
+    head = _folded(work.head)
+    words = {w for w in content_stems(f"{head} {_folded(work.edition or '')}") - _GENERIC_STEMS if len(w) >= 3}
+    if not words:
+        return True
+    named = [w for w in re.split(r"[\s-]+", head) if w not in STOP]
+    if len(named) >= 2:
+        words.add("".join(w[0] for w in named))  # "GTA" for "Grand Theft Auto"
+    words |= {stem(w.replace("-", "")) for w in head.split() if "-" in w}  # "Spiderman" for "Spider-Man"
+    return bool(words & content_stems(_folded(article)))
+
+
+def _folded(text: str) -> str:
+    """Without accents: "Pokemon" for "Pokémon"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -119,28 +119,32 @@ def says_it_lost(holding: list[str], names: set[str]) -> bool:
     return bool(told) and all(o == {"lost"} for o in told)
 
 
-# where an event was held, written before a name: "in", "at", "near", and a place before it
-# with a comma ("in Pyeongchang, South Korea")
-_PLACE_BEFORE = re.compile(r"\b(?:in|at|near)\s+(?:(?:[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*,\s+)?$")
-_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’.-]*\s+$")
+# where an event was held, written before a name: "in", and a place before it with a comma
+# ("in Pyeongchang, South Korea"); not "at" ("his treble at Manchester City")
+_PLACE_BEFORE = re.compile(r"\bin\s+(?:(?:[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*,\s+)?$")
+_NAME_WORDS_BEFORE = re.compile(r"(?:[A-Z][\w'’.-]*\s+)+$")
+_HOST = re.compile(r"\bhost(?:s|ed|ing)?\b", re.IGNORECASE)  # the host may win too
+_REACH = 120  # characters read before a name for the place words
 
 
 def only_a_place(holding: list[str], names: set[str]) -> bool:
     """Every sentence of the passage that names the answer names it as where something
     happened, and none has it win: "The United States dominated ... at the 2018 Winter
     Olympics in Pyeongchang, South Korea" does not tell that South Korea won the most
-    medals. A host is not a winner."""
+    medals. A sentence about the host ("the host nation topped the table") may have it win;
+    an owner is no place ("in Biden's hometown")."""
     places = 0
     for sentence in holding:
-        if "won" in outcomes(sentence, names):
+        if "won" in outcomes(sentence, names) or _HOST.search(sentence):
             return False
         for m in re.finditer(r"[A-Z][\w'’.-]*", sentence):
             if stem(m.group().rstrip(".")) not in names:
                 continue
-            start = m.start()
-            while (before := _CAPITALISED_BEFORE.search(sentence, 0, start)) is not None:
-                start = before.start()  # the first word of the name: "South" of "South Korea"
-            if not _PLACE_BEFORE.search(sentence, 0, start):
+            if re.search(r"['’]s?$", m.group()):
+                return False  # "Biden's": an owner
+            before = sentence[max(0, m.start() - _REACH):m.start()]
+            run = _NAME_WORDS_BEFORE.search(before)  # "South " before "Korea"
+            if not _PLACE_BEFORE.search(before, 0, run.start() if run else len(before)):
                 return False
             places += 1
     return places > 0
