@@ -341,3 +341,24 @@ def test_the_place_where_it_was_won_is_not_the_winner():
     assert binds("Bianca Andreescu won the 2019 U.S. Open.",
                  "In 2019 in Flushing Meadows, Andreescu beat Serena Williams to win the U.S. Open.",
                  "Who won the 2019 U.S. Open?")
+
+
+def test_a_win_told_without_a_year_is_dated_by_its_article():
+    q = "Who won the women's singles Wimbledon in 2018?"
+    claim = "Elena Rybakina won the women's singles Wimbledon in 2018."
+    final = ("Elena Rybakina won the women's singles final Wimbledon on Saturday ... since 2018, was the youngest "
+             "women's finalist at Wimbledon since 2015 ...")
+    assert not binds(claim, final, q, "2022-07-09")  # Saturday's final, in an article of 2022
+    kerber = "Angelique Kerber won the women's singles final at Wimbledon on Saturday."
+    assert binds("Angelique Kerber won the women's singles Wimbledon in 2018.", kerber, q, "2018-07-14")
+    assert binds("Angelique Kerber won the women's singles Wimbledon in 2018.",
+                 "Angelique Kerber won the final on Saturday ... her first title since 2016 ...", q, "2018-07-14")
+    # the year written where the answer is named binds it, whatever the article's date
+    assert binds("Angelique Kerber won the women's singles Wimbledon in 2018.",
+                 "Angelique Kerber won Wimbledon in 2018 and retired in 2024.", q, "2024-01-05")
+    # the next year's article may tell the asked year's event: the postponed Tokyo 2020
+    assert binds("Marcell Jacobs won the men's 100m at the 2020 Olympics.",
+                 "Marcell Jacobs won the men's 100m final on Sunday ... the Tokyo 2020 Games ...",
+                 "Who won the men's 100m at the 2020 Olympics?", "2021-08-01")
+    # an undated article is not known to be about another year
+    assert binds(claim, "Elena Rybakina won the women's singles final at Wimbledon.", q)

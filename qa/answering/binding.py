@@ -18,6 +18,10 @@ Written by hand (no library in our stack does this): the question's qualifiers a
   Awards", "season 4", "the first season") are often left unsaid where the answer stands
   ("fourth straight quarter of profits"): for them too only a conflict counts ("Season 3
   of The Crown premiered ..." for season 4, "the tenth and final season" for the first);
+- and, for a win or a choice, when no sentence that names the answer writes a year, the
+  article's date is of the asked year or the next: "Elena Rybakina won the women's
+  singles final on Saturday ... since 2018, was the youngest finalist" in an article of
+  July 2022 tells 2022's final, though the passage names 2018;
 - and the passage does not write the asked event with other years only and the asked
   year only as another name's: "Poll: Oscars 2021 — Best Animated Feature Film · Onward
   (2020)" is about the 2021 Oscars, not the 2020 ones the question asks about (a year
@@ -313,6 +317,10 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
     for sentence in holding:
         if asked.conflicts(qualifiers(sentence)):
             return False  # the answer's own sentence is about another year, quarter, sex or instalment
+    if asked.years and (win or choice) and holding and not any(years(s) for s in holding):
+        written = year_of(date)  # or the next year's: a postponed "Tokyo 2020", a final in January
+        if written and not any(0 <= int(w) - int(a) <= 1 for w in written for a in asked.years):
+            return False  # "Rybakina won ... on Saturday ... since 2018" in an article of 2022
     said = years(passage_text) | year_of(date)
     if asked.years and said and not asked.years & said:
         return False  # the passage and its article's date are about other years only
