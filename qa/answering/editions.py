@@ -223,7 +223,12 @@ def names_the_work(question: str, article: str) -> bool:
     if len(named) >= 2:
         words.add("".join(w[0] for w in named))  # "GTA" for "Grand Theft Auto"
     words |= {stem(w.replace("-", "")) for w in head.split() if "-" in w}  # "Spiderman" for "Spider-Man"
-    return bool(words & content_stems(_folded(article)))
+    return bool(words & _stems_of(article))
+
+
+@lru_cache(maxsize=16)  # each claim of an answer is checked against the same five articles
+def _stems_of(article: str) -> frozenset[str]:
+    return frozenset(content_stems(_folded(article)))
 
 
 def _folded(text: str) -> str:
