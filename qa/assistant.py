@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from qa.answering import focus, generate, prompts
+from qa.answering.editions import the_work_first
 from qa.answering.condense import condense, fallback
 from qa.answering.responsive import answers_question
 from qa.articles.ingest import IngestProgress, IngestReport, ingest, seeds_dir
@@ -296,6 +297,10 @@ class Assistant:
         passages = found.passages
         if history:  # a follow-up: the story the last answer cited first
             passages = in_thread(passages, [c.passage for c in history[-1].citations])
+        articles = self._articles(passages) if found.relevant else None
+        order = the_work_first(question, [p.text for p in passages], articles)
+        passages = [passages[i] for i in order]
+        articles = [articles[i] for i in order] if articles else articles
         retrieve_ms = condense_ms + (time.perf_counter() - started) * 1000
         yield Sources(passages=passages, relevant=found.relevant)
         if not found.relevant:
@@ -326,7 +331,6 @@ class Assistant:
             parts.append(delta)
             yield Delta(text=delta)
         reply = "".join(parts)
-        articles = self._articles(passages)
         final = generate.finish(question, reply, passages, Timings(), articles)
         if self.settings.check_responsive and not final.refused and not answers_question(search, final.text, llm):
             final = generate.refusal(question, passages, Timings())  # related facts, not an answer

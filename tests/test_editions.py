@@ -167,3 +167,43 @@ def test_the_article_must_name_the_work_asked_about():
     # no work asked about, or no title: nothing to name
     assert names_the_work("Who won the 2019 U.S. Open?", mario)
     assert names_the_work("when was xenoblade chronicles 2 released?", mario)
+
+
+def test_the_passages_that_name_the_work_asked_about_come_first():
+    from qa.answering.editions import the_work_first
+
+    q = "When was Xenoblade Chronicles 2 released?"
+    torna = "Torna, part of the Xenoblade Chronicles 2 DLC season pass, was released on September 14, 2018."
+    other_game = "The game was released on December 1, 2017 in Japan, North America and Europe."
+    named = "Xenoblade Chronicles 2 was released on December 1, 2017 for the Nintendo Switch."
+    assert the_work_first(q, [torna, other_game, named], None) == [2, 0, 1]
+    # the article, when known, is what must name it
+    assert the_work_first(q, [torna, other_game, named], [torna, f"Xenoblade Chronicles 2\n{other_game}", named]) \
+        == [1, 2, 0]
+    # a question about no work keeps retrieval's order
+    assert the_work_first("Who won the 2019 U.S. Open?", [torna, other_game, named], None) == [0, 1, 2]
+
+
+def test_the_model_reads_the_passage_about_the_asked_work_first(tmp_path, settings, store, fake_embedder):
+    from qa import Assistant, Sources
+    from qa.articles.ingest import ingest
+    from tests.fakes import FakeLLM
+
+    folder = tmp_path / "games"
+    folder.mkdir()
+    (folder / "torna.txt").write_text(
+        "Torna released\n\nTorna - The Golden Country, part of the Xenoblade Chronicles 2 DLC season pass, "
+        "was released on September 14, 2018 for Nintendo Switch.\n")
+    (folder / "xc2.txt").write_text(
+        "Nintendo Switch\n\nXenoblade Chronicles 2 came out on December 1, 2017 for the Nintendo Switch.\n")
+    ingest([folder], store=store, embedder=fake_embedder, chunk_size=64)
+    llm = FakeLLM("Xenoblade Chronicles 2 was released on December 1, 2017 [1].")
+    assistant = Assistant(settings=settings, store=store, embedder=fake_embedder, llm=llm)
+    events = list(assistant.stream("When was Xenoblade Chronicles 2 released?"))
+    sources = events[0]
+    assert isinstance(sources, Sources) and len(sources.passages) == 2
+    assert "December 1, 2017" in sources.passages[0].text  # shown first, and [1] in the prompt
+    prompt = llm.calls[0][-1]["content"]
+    assert prompt.index("December 1, 2017") < prompt.index("September 14, 2018")
+    answer = events[-1]
+    assert not answer.refused and "December 1, 2017" in answer.citations[0].passage.text
