@@ -180,3 +180,12 @@ def test_a_date_that_opens_the_text_is_its_dateline_not_a_sentence_of_it():
     # a date that is part of the sentence stays in it
     for sentence in ("Sep 13, 2022 was the day the sequel was revealed.", "On Sep 13, 2022 - a Tuesday - it was revealed."):
         assert clean_text(sentence).paragraphs[0].text == sentence
+
+
+def test_a_reference_s_access_date_is_not_the_article_s_date():
+    pasted = ('"Manti Te\'o wins Maxwell, Bednarik, Walter Camp player-of-the-year awards". Hawaii News Now. '
+              'Retrieved January 8, 2017. ^ "Louisville QB Lamar Jackson ...')
+    assert clean_text(pasted).date is None  # unknown stays unknown
+    assert clean_text("Talks\n\nArchived from the original on 4 May 2019. The talks ended on March 3, 2021.").date \
+        == "2021-03-03"
+    assert clean_text("Talks\n\nThe talks ended on March 3, 2021.").date == "2021-03-03"

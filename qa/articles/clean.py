@@ -263,5 +263,16 @@ def clean_text(text: str, *, title: str | None = None, source: str | None = None
     all_text = [p.text for p in lines]
     result.title = title
     result.source = source or find_outlet(all_text)
-    result.date = found_date or parse_date("\n".join(all_text[:15]))
+    result.date = found_date or parse_date(_ACCESS_DATE.sub(" ", "\n".join(all_text[:15])))
     return result
+
+
+# When a reference was read ("Retrieved January 8, 2017", "Archived from the original on
+# ..."): a date of the citation list pasted with a text, not of the text. Taken as the
+# article's date, it dated a Wikipedia list of award winners to 2017, so that a winner it
+# names without a year answered who won in 2017.
+_ACCESS_DATE = re.compile(
+    rf"\b(?:retrieved|accessed|archived(?:\s+from\s+the\s+original)?)(?:\s+on)?:?\s+"
+    rf"(?:(?:{MONTHS})\.? \d{{1,2}},? (?:19|20)\d\d|\d{{1,2}} (?:{MONTHS})\.? (?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)",
+    re.IGNORECASE,
+)
