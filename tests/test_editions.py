@@ -29,6 +29,11 @@ def test_a_passage_that_names_only_other_editions_does_not_answer_about_the_aske
     assert other_edition_only(zelda, "The game was released in June 2011. The Legend of Zelda: Ocarina of Time 3D.")
     assert not other_edition_only(zelda, "The Legend of Zelda: Breath of the Wild has been revealed.")
     assert other_edition_only("Who directed The Avengers?", "The Russo Brothers directed Avengers: Infinity War.")
+    # a number that goes on is another number: "Season 11" is not "Season 1", "Pixel 5a" not "Pixel 5"
+    assert other_edition_only("When was the Pixel 5 announced?", "Google announced the Pixel 5a in August 2021.")
+    assert other_edition_only("When did The Walking Dead Season 1 premiere?",
+                              "The Walking Dead Season 11 premiered on August 22, 2021.")
+    assert not other_edition_only("When was the Pixel 5a announced?", "Google announced the Pixel 5a 5G in August 2021.")
 
 
 def test_a_listing_a_headline_colon_and_a_count_are_not_editions():
