@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from qa.answering import focus, generate, prompts
-from qa.answering.editions import the_work_first
 from qa.answering.condense import condense, fallback
+from qa.answering.editions import the_work_first
 from qa.answering.responsive import answers_question
 from qa.articles.ingest import IngestProgress, IngestReport, ingest, seeds_dir
 from qa.dates import anchored, has_relative_year
