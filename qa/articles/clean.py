@@ -65,6 +65,9 @@ _OUTLET_PATTERNS = [
 _HEADER_KEYS = {"title", "source", "outlet", "publisher", "site", "date", "published", "url"}
 _HEADER_RE = re.compile(r"^(?P<key>[A-Za-z]+)\s*:\s*(?P<value>.+)$")
 
+# one written date, "Nov. 3, 2017", "3 November 2017" or "2017-11-03" (no groups)
+_A_DATE = rf"(?:(?:{MONTHS})\.? \d{{1,2}},? (?:19|20)\d\d|\d{{1,2}} (?:{MONTHS})\.? (?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)"
+
 _DATE_PATTERNS = [
     (re.compile(rf"\b(?P<m>{MONTHS})\.? (?P<d>\d{{1,2}}),? (?P<y>(?:19|20)\d\d)\b", re.IGNORECASE), "mdy"),
     (re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<m>{MONTHS})\.? (?P<y>(?:19|20)\d\d)\b", re.IGNORECASE), "dmy"),
@@ -107,7 +110,7 @@ def parse_date(text: str) -> str | None:
 # own line. It says when the article was written, not when what it tells happened, so it is
 # the article's date and not a sentence of it: an answer may not take it for an event's date.
 _LEADING_DATE = re.compile(
-    rf"^(?:(?:{MONTHS})\.? \d{{1,2}},? (?:19|20)\d\d|\d{{1,2}} (?:{MONTHS})\.? (?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)"
+    rf"^{_A_DATE}"
     r"(?:\s*(?:\.{3}|…)|\s+[-—–|:]|:)\s*(?:\.{3}\s*|…\s*)?(?=\S)",  # "... ", " - ", ": ", not "2019-2020"
     re.IGNORECASE,
 )
@@ -273,6 +276,6 @@ def clean_text(text: str, *, title: str | None = None, source: str | None = None
 # names without a year answered who won in 2017.
 _ACCESS_DATE = re.compile(
     rf"\b(?:retrieved|accessed|archived(?:\s+from\s+the\s+original)?)(?:\s+on)?:?\s+"
-    rf"(?:(?:{MONTHS})\.? \d{{1,2}},? (?:19|20)\d\d|\d{{1,2}} (?:{MONTHS})\.? (?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)",
+    rf"{_A_DATE}",
     re.IGNORECASE,
 )
