@@ -13,6 +13,7 @@ from pathlib import Path
 from qa.answering import focus, generate, prompts
 from qa.answering.condense import condense, fallback
 from qa.answering.editions import the_work_first
+from qa.answering.outcomes import candidates_last
 from qa.answering.responsive import answers_question
 from qa.articles.ingest import IngestProgress, IngestReport, ingest, seeds_dir
 from qa.dates import anchored, has_relative_year
@@ -298,9 +299,10 @@ class Assistant:
         if history:  # a follow-up: the story the last answer cited first
             passages = in_thread(passages, [c.passage for c in history[-1].citations])
         articles = self._articles(passages) if found.relevant else None
-        order = the_work_first(question, [p.text for p in passages], articles)
-        passages = [passages[i] for i in order]
-        articles = [articles[i] for i in order] if articles else articles
+        # the passages that may answer first: the small model answers from the first it reads
+        passages, articles = _in_order(the_work_first(question, [p.text for p in passages], articles),
+                                       passages, articles)
+        passages, articles = _in_order(candidates_last(question, [p.text for p in passages]), passages, articles)
         retrieve_ms = condense_ms + (time.perf_counter() - started) * 1000
         yield Sources(passages=passages, relevant=found.relevant)
         if not found.relevant:
@@ -368,6 +370,11 @@ class Assistant:
                 result = event
         assert result is not None
         return result
+
+
+def _in_order(order: list[int], passages: list[Passage], articles: list[str] | None
+              ) -> tuple[list[Passage], list[str] | None]:
+    return [passages[i] for i in order], [articles[i] for i in order] if articles else articles
 
 
 def ask(

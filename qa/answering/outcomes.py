@@ -148,3 +148,42 @@ def only_a_place(holding: list[str], names: set[str]) -> bool:
                 return False
             places += 1
     return places > 0
+
+
+# Coverage written before a result names the candidates: "the nominees", "2017 Walter Camp
+# semifinalists", "the preseason watch list", "the winner will be announced on December 12".
+_ASKS_WINNER = re.compile(r"\b(?:won|wins?|winners?|awarded|named|elected|chosen|selected)\b", re.IGNORECASE)
+_CANDIDATES = re.compile(
+    r"\b(?:nominees?|nominated|nominations?|(?:semi-?)?finalists?|shortlist(?:ed)?|watch ?list|predictions?|odds|"
+    r"favou?rites? to win|will be (?:announced|named|presented|revealed|awarded))\b",
+    re.IGNORECASE,
+)
+_WON = frozenset("won wins beat beats defeated claimed clinched crowned triumphed named awarded elected".split())
+# A question about what is to come asks for the candidates: "Who will win ...?"
+_ASKS_AHEAD = re.compile(r"\b(?:will|does|do|going to|next|upcoming)\b", re.IGNORECASE)
+
+
+def _tells_a_win(text: str) -> bool:
+    """A verb that tells someone won ("Mayfield wins Walter Camp Award", "Toy Story 4 ...
+    won", "has been named"), not that someone may ("for a player to win", "will be named",
+    "to win ... or be named"): one not right after a modal, "to" or "be"."""
+    tokens = [_lower(t) for t in TOKEN.findall(text)]
+    return any(t in _WON and not (i and tokens[i - 1] in _MODAL | {"to", "be"}) for i, t in enumerate(tokens))
+
+
+def candidates_last(question: str, texts: list[str]) -> list[int]:
+    """The order (0-based indices) in which to give the passages `texts` to the model for a
+    question about who won: those about the candidates that tell no win (the nominees, the
+    semifinalists, a watch list, a winner "will be announced") after the others, each
+    group in its order.
+
+    Every award and election has its coverage before the result, and it names people: the
+    small model answers "Who is the Walter Camp Award winner in 2017?" from the first
+    passages it reads, three lists of semifinalists, with "Walter Camp", while the fourth
+    and fifth say Baker Mayfield won. The checks refuse such an answer; this gives the
+    model first the passages that may tell the result. A question about the candidates
+    ("Who was nominated ...?", "Who will win ...?") keeps the order."""
+    order = list(range(len(texts)))
+    if not _ASKS_WINNER.search(question) or _CANDIDATES.search(question) or _ASKS_AHEAD.search(question):
+        return order
+    return sorted(order, key=lambda i: bool(_CANDIDATES.search(texts[i])) and not _tells_a_win(texts[i]))
