@@ -13,7 +13,7 @@ from pathlib import Path
 from qa.answering import focus, generate, prompts
 from qa.answering.condense import condense, fallback
 from qa.answering.editions import the_work_first
-from qa.answering.outcomes import candidates_last
+from qa.answering.outcomes import asks_who_won, names_only_candidates
 from qa.answering.responsive import answers_question
 from qa.articles.ingest import IngestProgress, IngestReport, ingest, seeds_dir
 from qa.dates import anchored, has_relative_year
@@ -237,9 +237,11 @@ class Assistant:
         return FeedReport(feeds=len(feeds), broken=broken, entries_without_link=entries_without_link, pages=report)
 
     def _retrieve(self, query: str, filters: Filters | None = None) -> Retrieved:
+        # asked who won, the passages about the candidates alone cannot tell it
+        last = (lambda p: names_only_candidates(p.text)) if asks_who_won(query) else None
         return retrieve(
             query, store=self.store, embedder=self.embedder, k=self.settings.top_k, min_score=self.settings.min_score,
-            filters=filters,
+            filters=filters, last=last,
         )
 
     def _articles(self, passages: list[Passage]) -> list[str] | None:
@@ -299,10 +301,9 @@ class Assistant:
         if history:  # a follow-up: the story the last answer cited first
             passages = in_thread(passages, [c.passage for c in history[-1].citations])
         articles = self._articles(passages) if found.relevant else None
-        # the passages that may answer first: the small model answers from the first it reads
-        passages, articles = _in_order(the_work_first(question, [p.text for p in passages], articles),
-                                       passages, articles)
-        passages, articles = _in_order(candidates_last(question, [p.text for p in passages]), passages, articles)
+        order = the_work_first(question, [p.text for p in passages], articles)
+        passages = [passages[i] for i in order]
+        articles = [articles[i] for i in order] if articles else articles
         retrieve_ms = condense_ms + (time.perf_counter() - started) * 1000
         yield Sources(passages=passages, relevant=found.relevant)
         if not found.relevant:
@@ -370,11 +371,6 @@ class Assistant:
                 result = event
         assert result is not None
         return result
-
-
-def _in_order(order: list[int], passages: list[Passage], articles: list[str] | None
-              ) -> tuple[list[Passage], list[str] | None]:
-    return [passages[i] for i in order], [articles[i] for i in order] if articles else articles
 
 
 def ask(

@@ -1,6 +1,6 @@
 """The order in which the passages reach the model for a question about who won."""
 
-from qa.answering.outcomes import candidates_last
+from qa.answering.outcomes import asks_who_won, names_only_candidates
 
 Q = "Who is the Walter Camp Award winner in 2017?"
 SEMIFINALISTS = "Walter Camp 2017 Player of the Year: the semifinalists were announced on Wednesday."
@@ -11,28 +11,46 @@ WON = "Baker Mayfield wins the Walter Camp Award, beating the other finalists."
 TABLE = "2017 College Football Awards: Walter Camp Award, Player of the Year, Baker Mayfield, Oklahoma."
 
 
-def test_the_passages_about_the_candidates_go_after_the_others():
-    texts = [SEMIFINALISTS, WATCH_LIST, TO_COME, WON, TABLE]
-    assert candidates_last(Q, texts) == [3, 4, 0, 1, 2]
-    assert candidates_last("Who won the Best Actor Oscar in 2020?", ["Joaquin Phoenix is among the nominees.",
-                                                                      "Joaquin Phoenix won Best Actor."]) == [1, 0]
+def test_a_passage_about_the_candidates_that_tells_no_win():
+    assert all(names_only_candidates(t) for t in (SEMIFINALISTS, WATCH_LIST, TO_COME))
+    # "wins ... beating the other finalists", "has been named ... from four finalists": a result
+    assert not names_only_candidates(WON)
+    assert not names_only_candidates("Juliana Urtubey has been named the 2021 National Teacher of the Year "
+                                     "from four finalists.")
+    assert not names_only_candidates(TABLE)  # no candidates
 
 
-def test_a_passage_that_tells_the_result_keeps_its_place_among_the_candidates():
-    # "has been named", "won ... beating the other finalists": the result, whatever else it says
-    told = "Juliana Urtubey has been named the 2021 National Teacher of the Year from four finalists."
-    assert candidates_last("Who was named the 2021 National Teacher of the Year?", [told, TABLE]) == [0, 1]
-    assert candidates_last(Q, [WON, TABLE]) == [0, 1]
+def test_only_a_question_about_who_won_asks_for_a_result():
+    assert asks_who_won(Q)
+    assert asks_who_won("Who was named the 2021 National Teacher of the Year?")
+    assert asks_who_won("What movie won the Oscar for Best Animated Film in 2020?")
+    assert not asks_who_won("Where is the 2017 Walter Camp Award presented?")
+    # asked about what is to come, or about the candidates, the candidates are the answer
+    assert not asks_who_won("Who will win the 2017 Walter Camp Award?")
+    assert not asks_who_won("Who were the semifinalists for the 2017 Walter Camp Award?")
+    assert not asks_who_won("Who was nominated for the award that Mayfield won?")
 
 
-def test_only_a_question_about_who_won_is_reordered():
-    texts = [SEMIFINALISTS, TABLE]
-    assert candidates_last("Where is the 2017 Walter Camp Award presented?", texts) == [0, 1]
-    # asked about what is to come, the candidates are the answer
-    assert candidates_last("Who will win the 2017 Walter Camp Award?", texts) == [0, 1]
-    # asked about the candidates themselves, the candidates' passages are the answer
-    assert candidates_last("Who were the semifinalists for the 2017 Walter Camp Award?", texts) == [0, 1]
-    assert candidates_last("Who was nominated for the award that Mayfield won?", texts) == [0, 1]
+def test_search_gives_the_candidates_the_last_places(tmp_path, store, fake_embedder):
+    from qa.articles.ingest import ingest
+    from qa.search.retrieve import retrieve
+
+    folder = tmp_path / "awards"
+    folder.mkdir()
+    for name, text in {  # the candidates in the question's own words, the result in others
+        "semifinalists": "The semifinalists for the 2017 Walter Camp Award: who is the winner in 2017?",
+        "to-come": "The Walter Camp Award winner in 2017 will be announced on December 7, the Walter Camp said.",
+        "won": "Baker Mayfield wins the trophy for Oklahoma.",
+        "table": "College football, player of the year: Baker Mayfield, Oklahoma.",
+    }.items():
+        (folder / f"{name}.txt").write_text(f"{name}\n\n{text}\n")
+    ingest([folder], store=store, embedder=fake_embedder, chunk_size=64)
+    first = retrieve(Q, store=store, embedder=fake_embedder, k=2).passages
+    assert all(names_only_candidates(p.text) for p in first)  # retrieval's own order
+    found = retrieve(Q, store=store, embedder=fake_embedder, k=2, last=lambda p: names_only_candidates(p.text))
+    assert all("Baker Mayfield" in p.text for p in found.passages)
+    every = retrieve(Q, store=store, embedder=fake_embedder, k=4, last=lambda p: names_only_candidates(p.text))
+    assert len(every.passages) == 4  # last, not gone
 
 
 def test_the_model_reads_the_passage_that_tells_who_won_first(tmp_path, settings, store, fake_embedder):

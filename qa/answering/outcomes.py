@@ -171,19 +171,21 @@ def _tells_a_win(text: str) -> bool:
     return any(t in _WON and not (i and tokens[i - 1] in _MODAL | {"to", "be"}) for i, t in enumerate(tokens))
 
 
-def candidates_last(question: str, texts: list[str]) -> list[int]:
-    """The order (0-based indices) in which to give the passages `texts` to the model for a
-    question about who won: those about the candidates that tell no win (the nominees, the
-    semifinalists, a watch list, a winner "will be announced") after the others, each
-    group in its order.
+def asks_who_won(question: str) -> bool:
+    """The question asks who won ("Who is the Walter Camp Award winner in 2017?", "Who was
+    named ...?"), not who may win ("Who will win ...?") nor who the candidates were ("Who
+    was nominated ...?")."""
+    return bool(_ASKS_WINNER.search(question)) and not _CANDIDATES.search(question) and not _ASKS_AHEAD.search(question)
 
-    Every award and election has its coverage before the result, and it names people: the
-    small model answers "Who is the Walter Camp Award winner in 2017?" from the first
-    passages it reads, three lists of semifinalists, with "Walter Camp", while the fourth
-    and fifth say Baker Mayfield won. The checks refuse such an answer; this gives the
-    model first the passages that may tell the result. A question about the candidates
-    ("Who was nominated ...?", "Who will win ...?") keeps the order."""
-    order = list(range(len(texts)))
-    if not _ASKS_WINNER.search(question) or _CANDIDATES.search(question) or _ASKS_AHEAD.search(question):
-        return order
-    return sorted(order, key=lambda i: bool(_CANDIDATES.search(texts[i])) and not _tells_a_win(texts[i]))
+
+def names_only_candidates(text: str) -> bool:
+    """The passage is about the candidates and tells no win: the nominees, the
+    semifinalists, a watch list, a winner who "will be announced".
+
+    Every award and election has its coverage before the result, and it names people: asked
+    "Who is the Walter Camp Award winner in 2017?", the small model answered from the
+    first passages it read, three lists of semifinalists, with "Walter Camp", while the
+    fourth and fifth said Baker Mayfield won. For a question about who won, search gives
+    such passages the last places (`qa.search.retrieve`, `last`), and their places among
+    the five to passages that may tell the result when it finds them."""
+    return bool(_CANDIDATES.search(text)) and not _tells_a_win(text)

@@ -8,7 +8,7 @@ merges the two lists without having to calibrate their scores.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.articles.dedup import PASSAGE_CONTAINMENT, containment, shingles
@@ -40,9 +40,12 @@ def retrieve(
     min_score: float = 0.0,
     per_group: int = PER_GROUP,
     filters: Filters | None = None,
+    last: Callable[[Passage], bool] | None = None,
 ) -> Retrieved:
     """The `k` best passages for `query` and whether anything relevant was found, among
-    the passages that pass `filters` (outlets, dates).
+    the passages that pass `filters` (outlets, dates). The passages for which `last` is
+    true (the caller knows they cannot answer) go after the others of their time (see
+    `by_time`), and so out of the `k` when enough others are found.
 
     Relevant: the best dense match reaches `min_score`, or a BM25 match shares at least
     two of the query's rare words (a name the embedding model does not know).
@@ -72,6 +75,8 @@ def retrieve(
     missing = [pid for pid in order if pid not in by_id]
     by_id.update({p.id: p for p in store.get(missing, vector)})
     ranked = [by_id[pid] for pid in order if pid in by_id]
+    if last is not None:
+        ranked = sorted(ranked, key=last)
     # "last week" is counted from the newest article: its date is read only then
     since = earliest_report(query, store.newest_date() if needs_newest(query) else None)
     ranked = by_time(ranked, years(query), since)
