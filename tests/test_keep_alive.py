@@ -113,6 +113,11 @@ def test_an_announced_server_is_used_before_a_background_one_is_started(settings
 
 
 def test_every_request_to_a_shared_server_counts_as_use(settings, stand_in, monkeypatch):
+    from qa.models.announcement import announce
+
+    # announced, as a shared server is: otherwise the chat takes it for gone and starts a real one
+    announce(settings, stand_in, os.getpid(), kind="background", keep_alive=300.0)
+    monkeypatch.setattr(EmbeddedServer, "start", lambda self, *a, **k: pytest.fail("a model server was started"))
     server = EmbeddedServer(settings)
     server.base_url, server.shared = stand_in, True
     chat = EmbeddedChat(server, base_url=stand_in, model=MODEL_NAME, timeout=5)
