@@ -18,6 +18,7 @@ def test_a_passage_about_the_candidates_that_tells_no_win():
     assert not names_only_candidates("Juliana Urtubey has been named the 2021 National Teacher of the Year "
                                      "from four finalists.")
     assert not names_only_candidates(TABLE)  # no candidates
+    assert not names_only_candidates("Against all odds, the underdogs reached the final.")  # an idiom
 
 
 def test_only_a_question_about_who_won_asks_for_a_result():

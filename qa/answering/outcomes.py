@@ -154,7 +154,7 @@ def only_a_place(holding: list[str], names: set[str]) -> bool:
 # semifinalists", "the preseason watch list", "the winner will be announced on December 12".
 _ASKS_WINNER = re.compile(r"\b(?:won|wins?|winners?|awarded|named|elected|chosen|selected)\b", re.IGNORECASE)
 _CANDIDATES = re.compile(
-    r"\b(?:nominees?|nominated|nominations?|(?:semi-?)?finalists?|shortlist(?:ed)?|watch ?list|predictions?|odds|"
+    r"\b(?:nominees?|nominated|nominations?|(?:semi-?)?finalists?|shortlist(?:ed)?|watch ?list|predictions?|"
     r"favou?rites? to win|will be (?:announced|named|presented|revealed|awarded))\b",
     re.IGNORECASE,
 )
