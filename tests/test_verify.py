@@ -271,3 +271,25 @@ def test_a_sentence_cut_off_mid_clause_states_nothing():
     answer = finish("What was Tesla's revenue in Q3 2019?", "Tesla's revenue came in at [1] $6.3 billion [1].",
                     [revenue], Timings())
     assert not answer.refused and "$6.3 billion" in answer.text
+
+
+def test_the_article_s_date_given_as_the_event_s_day_is_corrected_to_the_day_the_text_gives():
+    q = "When was the new bridge opened?"
+    text = "The city opened the new bridge to traffic on 14th March, after two years of works."
+    dated = Passage(id="p1", doc_id="d1", title="t", text=text, span=(0, len(text)), date="2019-03-15")
+    answer = finish(q, "The new bridge was opened on March 15th, 2019 [1].", [dated], Timings())
+    assert answer.text == "The new bridge was opened on March 14, 2019 [1]."
+    # without the wrong day the reply is checked as any other: the text's own day stands
+    assert finish(q, "It opened on 14 March 2019 [1].", [dated], Timings()).text == "It opened on 14 March 2019 [1]."
+    # only the article's own date is corrected: another wrong day is dropped
+    assert finish(q, "The new bridge was opened on March 16, 2019 [1].", [dated], Timings()).refused
+    # two days of that month in the text: which one was meant is not known
+    two = dated.model_copy(update={"text": text + " Tolls start on 28 March."})
+    assert finish(q, "The new bridge was opened on March 15, 2019 [1].", [two], Timings()).refused
+    # the text gives the article's day itself: the claim stands or falls as written
+    same = dated.model_copy(update={"text": text + " On March 15 the mayor crossed it."})
+    assert finish(q, "The new bridge was opened on March 15, 2019 [1].", [same], Timings()).text \
+        == "The new bridge was opened on March 15, 2019 [1]."
+    # an undated article has no date to mistake
+    assert finish(q, "The new bridge was opened on March 15, 2019 [1].",
+                  [dated.model_copy(update={"date": None})], Timings()).refused

@@ -27,7 +27,10 @@ say; that passage's sentence is kept aside (`Checked.contradictions`): it tells 
 
 Cited passages that do not support their sentence are replaced by the passage that does,
 an uncited sentence gets the passage that clearly supports it, and a sentence that no
-passage supports is dropped. An answer with nothing left becomes the refusal.
+passage supports is dropped. An answer with nothing left becomes the refusal. One wrong
+figure is corrected instead: a cited passage's article date given as the day of what it
+reports ("October 20, 2021" from an article of that day that says "on 19th October") becomes
+the one day of that month its text gives, when the passage then supports the sentence.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from qa.answering.citations import Claim, sentence_of, split_claims
 from qa.answering.editions import names_the_work
 from qa.answering.injection import neutralise
 from qa.answering.topic import about, restated
-from qa.dates import days_without_year, days_written, year_of
+from qa.dates import dateline_corrected, days_without_year, days_written, year_of
 from qa.text import NOT_NAMES, STOP, TOKEN, content_stems, money, numbers, spelt_alike, stem
 from qa.types import Passage
 
@@ -165,19 +168,37 @@ def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question:
             dropped.append(claim.text)
             head_kept = head_kept and claim.joined
             continue
-        results = {n: support(claim.text, text, question, (passages[n - 1].date,)) for n, text in shown.items()}
-        names = restated(claim.text, question)
-        ok = [n for n, r in results.items() if r.ok and binds(claim.text, shown[n], question, passages[n - 1].date)
-              and (articles is None or about(names, articles[n - 1]) and names_the_work(question, articles[n - 1]))]
-        good_cited = tuple(n for n in claim.cited if n in ok)
-        supporting = sorted(ok, key=lambda n: -results[n].coverage)
+        def supported_by(text: str, numbers: Iterable[int]) -> list[int]:
+            """The passages among `numbers` that support `text`, best covered first."""
+            results = {n: support(text, shown[n], question, (passages[n - 1].date,)) for n in numbers}
+            names = restated(text, question)
+            ok = [n for n, r in results.items() if r.ok and binds(text, shown[n], question, passages[n - 1].date)
+                  and (articles is None or about(names, articles[n - 1]) and names_the_work(question, articles[n - 1]))]
+            return sorted(ok, key=lambda n: -results[n].coverage)
+
+        supporting = supported_by(claim.text, shown)
+        good_cited = tuple(n for n in claim.cited if n in supporting)
         if good_cited:
             kept.append(Claim(claim.text, good_cited, claim.joined))
         elif supporting:
             kept.append(Claim(claim.text, (supporting[0],), claim.joined))
+        elif corrected := _dateline_corrected(claim, shown, passages, supported_by):
+            kept.append(corrected)
         else:
             dropped.append(claim.text)
             head_kept = head_kept and claim.joined
             continue
         head_kept = True
     return Checked(kept, dropped, contradictions)
+
+
+def _dateline_corrected(claim: Claim, shown: dict[int, str], passages: Sequence[Passage],
+                        supported_by) -> Claim | None:
+    """The claim with its cited passage's article date, given as the day of the event,
+    replaced by the day the passage's text gives (`qa.dates.dateline_corrected`), when the
+    passage then supports it."""
+    for n in claim.cited:
+        if n in shown and (text := dateline_corrected(claim.text, shown[n], passages[n - 1].date)) \
+                and supported_by(text, (n,)):
+            return Claim(text, (n,), claim.joined)
+    return None
