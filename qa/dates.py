@@ -301,6 +301,9 @@ def _years_given(text: str, written: str | None, month: int, day: int) -> set[in
     return found
 
 
+# a day told without its date: it may be the article's own
+_DAY_WORDS = re.compile(rf"\b(?:{'|'.join(_WEEKDAYS)}|today|yesterday|tonight|this (?:morning|afternoon|evening))\b",
+                        re.IGNORECASE)
 _MONTH_NAMES_BY_NUMBER = ("January February March April May June July August September October November "
                           "December").split()
 
@@ -312,15 +315,18 @@ def dateline_corrected(sentence: str, text: str, written: str | None) -> str | N
 
     A small model reading "[3] (2021-10-20) ... revealed the Pixel 6 ... on 19th October"
     answers "October 20, 2021": the day the article was written, not the day it reports. The
-    text's day is the event's when it is the only day of that month the text gives and the
-    text never gives the article's own day. Written by hand, as the rest of this module."""
+    text's day is the event's when it is the only day of that month the text gives, it came
+    before the article, and the text never gives the article's own day, not even as
+    "Friday", "today" or "yesterday" (then the article's day may well be the event's: "the
+    army took the city on Friday", after "the siege began on November 1"). Written by hand,
+    as the rest of this module."""
     then = _article_date(written)
-    if then is None:
+    if then is None or _DAY_WORDS.search(text):
         return None
     dated = (then.year, then.month, then.day)
     said = days_written(text) | days_without_year(text, written)
     others = {d for d in said if d[:2] == dated[:2]}
-    if dated in said or len(others) != 1 or dated not in days_written(sentence):
+    if dated in said or len(others) != 1 or max(others) > dated or dated not in days_written(sentence):
         return None
     (year, month, day), = others
     for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy")):

@@ -290,6 +290,12 @@ def test_the_article_s_date_given_as_the_event_s_day_is_corrected_to_the_day_the
     same = dated.model_copy(update={"text": text + " On March 15 the mayor crossed it."})
     assert finish(q, "The new bridge was opened on March 15, 2019 [1].", [same], Timings()).text \
         == "The new bridge was opened on March 15, 2019 [1]."
+    # the text tells a day by its weekday, or "today": the article's own day may be the event's
+    friday = dated.model_copy(update={"text": "The bridge, closed since 4 March, reopened on Friday."})
+    assert finish(q, "The new bridge was opened on March 15, 2019 [1].", [friday], Timings()).refused
+    # a day after the article's is one to come, not the one it reports
+    later = dated.model_copy(update={"text": "The city will open the new bridge to traffic on 28 March."})
+    assert finish(q, "The new bridge was opened on March 15, 2019 [1].", [later], Timings()).refused
     # an undated article has no date to mistake
     assert finish(q, "The new bridge was opened on March 15, 2019 [1].",
                   [dated.model_copy(update={"date": None})], Timings()).refused

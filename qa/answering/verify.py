@@ -35,7 +35,7 @@ the one day of that month its text gives, when the passage then supports the sen
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -193,7 +193,7 @@ def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question:
 
 
 def _dateline_corrected(claim: Claim, shown: dict[int, str], passages: Sequence[Passage],
-                        supported_by) -> Claim | None:
+                        supported_by: Callable[[str, Iterable[int]], list[int]]) -> Claim | None:
     """The claim with its cited passage's article date, given as the day of the event,
     replaced by the day the passage's text gives (`qa.dates.dateline_corrected`), when the
     passage then supports it."""
