@@ -135,7 +135,8 @@ def eval_cmd(
             max_tokens=settings.llm_max_tokens, temperature=settings.llm_temperature,
             timeout=settings.llm_timeout, context_window=settings.server_context,
         )
-        systems.append(LlamaIndexBaseline(embedder, base_llm))
+        server = getattr(llm, "server", None)  # the embedded model's: the baseline's requests count as use
+        systems.append(LlamaIndexBaseline(embedder, base_llm, in_use=server.in_use if server else None))
     judge_obj = _judge(settings, llm) if use_judge else None
 
     total = sum(len(cases) for cases in suites.values()) * len(systems)

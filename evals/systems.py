@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from evals.cases import Case
@@ -69,11 +70,18 @@ class Ours:
 class LlamaIndexBaseline:
     name = "baseline"
 
-    def __init__(self, embedder, llm, *, out_of_the_box_folder=None) -> None:
+    def __init__(self, embedder, llm, *, out_of_the_box_folder=None, in_use=None) -> None:
         """Over our store's passages; with `out_of_the_box_folder`, over llama-index's own
-        reading and chunking of that folder's files instead (the store is then unused)."""
+        reading and chunking of that folder's files instead (the store is then unused).
+
+        `in_use`, for a model on our background server: a context manager factory held
+        around each question (`EmbeddedServer.in_use`). llama-index's client is not ours, so
+        without it the baseline's requests do not count as use, and a baseline run longer
+        than the keep-alive (65 archive questions, about 5 min) had the server stop under
+        it: every later baseline request failed to connect."""
         self.embedder, self.llm = embedder, llm
         self.folder = out_of_the_box_folder
+        self.in_use = in_use or nullcontext
         self._engines: dict[str, object] = {}
 
     def run(self, case: Case, store: Store) -> Outcome:
@@ -85,7 +93,8 @@ class LlamaIndexBaseline:
         elif engine is None:
             engine = self._engines[store.collection_name] = Baseline(store.collection, self.embedder, self.llm)
         started = time.perf_counter()
-        response = engine.answer(case.question, case.history)
+        with self.in_use():
+            response = engine.answer(case.question, case.history)
         latency = (time.perf_counter() - started) * 1000
         text = str(response.response or "").strip()
         nodes = list(response.source_nodes or [])

@@ -106,6 +106,25 @@ def test_the_baseline_prompt_carries_article_text_not_our_bookkeeping(settings, 
     assert "minhash" not in prompt and "content_hash" not in prompt
 
 
+def test_the_baseline_holds_the_shared_server_in_use_while_it_asks(settings, fake_embedder):
+    """Its requests must keep a background server alive, as ours do: a server that stopped
+    after its keep-alive under a long baseline run failed every later baseline question."""
+    from contextlib import contextmanager
+
+    llm = fake_index_llm("Qaim is about 320 kilometres west of Baghdad [1].")
+    held = []
+
+    @contextmanager
+    def in_use():
+        asked_before = len(llm.prompts)
+        yield
+        held.append((asked_before, len(llm.prompts)))
+
+    baseline = LlamaIndexBaseline(fake_embedder, llm, in_use=in_use)
+    run_suite("dev", SEEDS_CASES[:1], [baseline], embedder=fake_embedder, chunk_size=64, chunk_overlap=0)
+    assert held == [(0, 1)]  # the one request was made while held
+
+
 def test_the_out_of_the_box_baseline_reads_and_chunks_the_files_itself(seeded_store, fake_embedder):
     from qa.articles.ingest import seeds_dir
 
