@@ -316,10 +316,10 @@ def dateline_corrected(sentence: str, text: str, written: str | None) -> str | N
     A small model reading "[3] (2021-10-20) ... revealed the Pixel 6 ... on 19th October"
     answers "October 20, 2021": the day the article was written, not the day it reports. The
     text's day is the event's when it is the only day of that month the text gives, it came
-    before the article, and the text never gives the article's own day, not even as
-    "Friday", "today" or "yesterday" (then the article's day may well be the event's: "the
-    army took the city on Friday", after "the siege began on November 1"). Written by hand,
-    as the rest of this module."""
+    before the article, the text never gives the article's own day, and it tells no day by
+    its weekday or as "today" or "yesterday": the event may be told so ("the army took the
+    city on Friday", after "the siege began on November 1"). Written by hand, as the rest
+    of this module."""
     then = _article_date(written)
     if then is None or _DAY_WORDS.search(text):
         return None
