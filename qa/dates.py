@@ -160,15 +160,18 @@ _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_CAPITALIS
 _MONTH_DAY = re.compile(rf"\b{_CAPITALISED_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d|\d)")
 
 
-def days_written(text: str) -> frozenset[tuple[int, int, int]]:
-    """The days `text` writes with their year, as (year, month, day): "November 15, 2020",
-    "15 Nov 2020"."""
-    found = set()
+def _dated_days(text: str) -> Iterator[tuple[re.Match, tuple[int, int, int]]]:
+    """Each day `text` writes with its year: its match and (year, month, day)."""
     for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy")):
         for m in pattern.finditer(text):
             d, mo, y = (m[1], m[2], m[3]) if order == "dmy" else (m[2], m[1], m[3])
-            found.add((int(y), _month(mo), int(d)))
-    return frozenset(found)
+            yield m, (int(y), _month(mo), int(d))
+
+
+def days_written(text: str) -> frozenset[tuple[int, int, int]]:
+    """The days `text` writes with their year, as (year, month, day): "November 15, 2020",
+    "15 Nov 2020"."""
+    return frozenset(day for _, day in _dated_days(text))
 
 
 def _undated_days(text: str) -> Iterator[tuple[re.Match, str, int, int]]:
@@ -304,8 +307,6 @@ def _years_given(text: str, written: str | None, month: int, day: int) -> set[in
 # a day told without its date: it may be the article's own
 _DAY_WORDS = re.compile(rf"\b(?:{'|'.join(_WEEKDAYS)}|today|yesterday|tonight|this (?:morning|afternoon|evening))\b",
                         re.IGNORECASE)
-_MONTH_NAMES_BY_NUMBER = ("January February March April May June July August September October November "
-                          "December").split()
 
 
 def dateline_corrected(sentence: str, text: str, written: str | None) -> str | None:
@@ -329,10 +330,5 @@ def dateline_corrected(sentence: str, text: str, written: str | None) -> str | N
     if dated in said or len(others) != 1 or max(others) > dated or dated not in days_written(sentence):
         return None
     (year, month, day), = others
-    for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy")):
-        for m in pattern.finditer(sentence):
-            d, mo, y = (m[1], m[2], m[3]) if order == "dmy" else (m[2], m[1], m[3])
-            if (int(y), _month(mo), int(d)) == dated:
-                new = f"{_MONTH_NAMES_BY_NUMBER[month - 1]} {day}, {year}"
-                return sentence[:m.start()] + new + sentence[m.end():]
-    return None
+    m = next(m for m, given in _dated_days(sentence) if given == dated)  # there: checked above
+    return f"{sentence[:m.start()]}{_MONTH_NAMES[month - 1].capitalize()} {day}, {year}{sentence[m.end():]}"
