@@ -38,6 +38,34 @@ def test_an_answer_from_the_passage_with_the_question_words_is_kept():
     assert retry_passages(CAPITAL, _checked(reply), PASSAGES) == []
 
 
+def test_an_answer_whose_article_holds_the_question_words_in_another_passage_is_kept():
+    """The question's words split over two passages of one article name that article's
+    story: the answer did not miss it, and a passage of another article that holds a few
+    more of them ("government", "same") must not replace a right answer (over the archive, a
+    right "Qaim" became "Deir el-Zour: the Syrian government retaken ...")."""
+    question = "Which Iraqi town did government forces retake on the same day Syria recaptured Deir el-Zour?"
+    story = "d4"
+
+    def passage(i: int, doc: str, text: str) -> Passage:
+        return Passage(id=f"p{i}", doc_id=doc, title="t", text=text, span=(0, len(text)))
+
+    passages = [
+        passage(1, story, "Syria announced the capture of Deir el-Zour, while Iraqi troops retook the town of Qaim."),
+        passage(2, "d2", "Deir el-Zour, divided into a government-held and an IS-held part, was retaken by Syrian "
+                         "troops, the same week IS lost ground in Iraqi Anbar."),
+        passage(3, "d3", "Deir el-Zour is the capital of the province of the same name, held by the government."),
+        passage(4, story, "Syria's army recaptured Deir Ezzor city, while Iraqi forces entered the town of Qaim."),
+        passage(5, "d5", "Iraqi forces fought near Rawa, Syria said."),
+    ]
+    answer = finish(question, "Iraqi forces entered the town of Qaim [4].", passages, Timings())
+    assert not answer.refused and [c.n for c in answer.citations] == [4]
+    assert retry_passages(question, answer, passages) == []
+    # the same passage 4 in an article of its own: passage 2 holds more of the question's
+    # rare words than it does, and the answer is asked again with it
+    alone = [*passages[:3], passages[3].model_copy(update={"doc_id": "d6"}), passages[4]]
+    assert retry_passages(question, answer, alone) == [2]
+
+
 def test_a_refusal_is_never_asked_again_whether_the_model_or_the_checks_made_it():
     """Asking again after "the articles do not say" would turn it into a guess (on the
     dev set a dropped reply became a wrong town)."""

@@ -10,10 +10,10 @@ Written by hand (no library in our stack re-asks on a failed check). The questio
 content words (Porter stems, spelling variants allowed) that a passage holds say how well
 it matches the question; the passages that hold the most of its rare words, then of all
 its words, are the focused ones. A retry is made when such a passage holds at least
-`MARGIN` more of the question's words than any passage the answer cites, `MARGIN` of them
-rare ones (held by few of the passages, so they pick out what the question is about) that
-no cited passage holds. Common words ("Syrian", "army") and spelling variants of a place
-name alone do not make a passage a better match.
+`MARGIN` more of the question's words than the cited passages' articles hold among the
+passages, `MARGIN` of them rare ones (held by few of the passages, so they pick out what
+the question is about) that those articles do not hold. Common words ("Syrian", "army")
+and spelling variants of a place name alone do not make a passage a better match.
 
 Never after a refusal, the model's or the checks': asking again until something passes
 would turn "the articles do not say" into a guess (measured on the dev set: a dropped
@@ -62,8 +62,12 @@ def retry_passages(question: str, answer: Answer, passages: Sequence[Passage]) -
         return []
     focused = [n for n, r in enumerate(ranks, start=1) if r == best][:MAX_FOCUSED]
     top = holds[focused[0] - 1]
-    cited_terms = set().union(*(holds[n - 1] for n in cited))
-    more_words = len(top) - max(len(holds[n - 1]) for n in cited)
+    # What the answer rests on is the cited passages' articles: a question's words split
+    # over two passages of one article still name that article's story, and the answer
+    # did not miss it.
+    articles = {passages[n - 1].doc_id for n in cited}
+    cited_terms = set().union(*(h for p, h in zip(passages, holds) if p.doc_id in articles))
+    more_words = len(top) - len(cited_terms)
     if more_words >= MARGIN and len(top & rare - cited_terms) >= MARGIN:
         return focused
     return []
