@@ -139,6 +139,22 @@ def test_a_former_holder_of_the_role_does_not_answer():
     assert not binds("Sepp Blatter is the president of FIFA.", blatter, "Who is the president of the FIFA?")
 
 
+def test_who_directed_asks_for_the_director_as_who_is_the_director_does():
+    """The question's words count as given in the support check, so a name anywhere in a
+    passage that says "directed" and the title passed: an actor asked about a hypothetical
+    Nolan version was "who directed The Avengers"."""
+    from qa.answering.roles import asked_roles
+
+    q = "Who directed The Avengers?"
+    assert asked_roles(q) == {"director"} and asked_roles("who co-founded Apple?") == {"founder"}
+    assert asked_roles("Who commanded the strike on the base?") == set()  # an act, not a lasting role
+    actor = ("What would a Christopher Nolan-directed version of 'The Avengers' look like? "
+             "Robert Downey Jr. says they'd 'still be shooting it.'")
+    assert not binds("Robert Downey Jr. directed The Avengers.", actor, q)
+    assert binds("Joss Whedon directed The Avengers.", "The Avengers, directed by Joss Whedon, opened in 2012.", q)
+    assert binds("Joss Whedon directed The Avengers.", "Director Joss Whedon said The Avengers opened well.", q)
+
+
 def test_a_verb_or_a_general_election_in_the_question_is_no_role():
     from qa.answering.roles import asked_roles, roles
 

@@ -67,11 +67,20 @@ def without_roles(text: str) -> str:
     return _ROLE.sub(" ", text)
 
 
+# "Who directed X?" asks for X's director as "Who is the director of X?" does: the verbs of
+# a lasting role (a film's director, a company's founder, a team's coach). Not the verbs of
+# an act ("Who led the assault?", "Who commanded the strike?"): a passage tells those by
+# other verbs.
+_ASKS_BY_VERB = re.compile(r"^\W*who\s+(directed|co-founded|founded|coached)\b", re.IGNORECASE)
+
+
 def asked_roles(question: str) -> frozenset[str]:
-    """The roles a question asks someone to hold: "Who is the CEO of X?" -> {"ceo"}."""
+    """The roles a question asks someone to hold: "Who is the CEO of X?" -> {"ceo"},
+    "Who directed X?" -> {"director"}."""
     if not _ASKS_FOR_SOMEONE.search(question):
         return frozenset()
-    return frozenset(_ROLE_NOUNS[m[1].lower()] for m in _ROLE_NOUN.finditer(question))
+    by_verb = {_ROLES[m[1].lower()] for m in [_ASKS_BY_VERB.match(question)] if m}
+    return frozenset(_ROLE_NOUNS[m[1].lower()] for m in _ROLE_NOUN.finditer(question)) | by_verb
 
 
 # Where or for whom a role is held: "the prime minister of Canada", "Canada's prime
