@@ -79,8 +79,9 @@ def asked_roles(question: str) -> frozenset[str]:
     "Who directed X?" -> {"director"}."""
     if not _ASKS_FOR_SOMEONE.search(question):
         return frozenset()
-    by_verb = {_ROLES[m[1].lower()] for m in [_ASKS_BY_VERB.match(question)] if m}
-    return frozenset(_ROLE_NOUNS[m[1].lower()] for m in _ROLE_NOUN.finditer(question)) | by_verb
+    nouns = frozenset(_ROLE_NOUNS[m[1].lower()] for m in _ROLE_NOUN.finditer(question))
+    verb = _ASKS_BY_VERB.match(question)
+    return nouns | {_ROLES[verb[1].lower()]} if verb else nouns
 
 
 # Where or for whom a role is held: "the prime minister of Canada", "Canada's prime
