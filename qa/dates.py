@@ -327,8 +327,8 @@ def dateline_corrected(sentence: str, text: str, written: str | None) -> str | N
     dated = (then.year, then.month, then.day)
     said = days_written(text) | days_without_year(text, written)
     others = {d for d in said if d[:2] == dated[:2]}
-    if dated in said or len(others) != 1 or max(others) > dated or dated not in days_written(sentence):
+    m = next((m for m, given in _dated_days(sentence) if given == dated), None)  # the article's day in the claim
+    if m is None or dated in said or len(others) != 1 or max(others) > dated:
         return None
     (year, month, day), = others
-    m = next(m for m, given in _dated_days(sentence) if given == dated)  # there: checked above
     return f"{sentence[:m.start()]}{_MONTH_NAMES[month - 1].capitalize()} {day}, {year}{sentence[m.end():]}"

@@ -151,6 +151,8 @@ def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question:
     dropped: list[str] = []
     contradictions: list[tuple[int, str]] = []
     head_kept = False
+    # against what the model was shown: instructions hidden in an article support nothing
+    shown = {n: neutralise(p.text) for n, p in enumerate(passages, start=1)}
     for i, claim in enumerate(claims):
         if claim.joined and not head_kept:
             dropped.append(claim.text)
@@ -159,8 +161,6 @@ def check_claims(claims: Sequence[Claim], passages: Sequence[Passage], question:
             dropped.append(claim.text)
             head_kept = head_kept and claim.joined
             continue
-        # against what the model was shown: instructions hidden in an article support nothing
-        shown = {n: neutralise(p.text) for n, p in enumerate(passages, start=1)}
         lost = next(((n, said) for n, text in shown.items()
                      if (said := lost_in(claim.text, text, question, passages[n - 1].date))), None)
         if lost:  # a passage says the answer lost what the claim says it won
