@@ -376,5 +376,25 @@ def test_a_win_told_without_a_year_is_dated_by_its_article():
     assert binds("Marcell Jacobs won the men's 100m at the 2020 Olympics.",
                  "Marcell Jacobs won the men's 100m final on Sunday ... the Tokyo 2020 Games ...",
                  "Who won the men's 100m at the 2020 Olympics?", "2021-08-01")
-    # an undated article is not known to be about another year
-    assert binds(claim, "Elena Rybakina won the women's singles final at Wimbledon.", q)
+    # nor is an undated article that names no year known to be about the asked one: every
+    # year has its final, and "Past champions, winners of The Open" names no winner of 2020
+    assert not binds(claim, "Elena Rybakina won the women's singles final at Wimbledon.", q)
+    assert not binds("Past champions, winners of The Open.", "Past champions, winners of The Open. The Open "
+                     "History, Records, Scores and Prize Money.", "Who won the British Open golf tournament in 2020?")
+    # a question without a year asks for no year
+    assert binds(claim, "Elena Rybakina won the women's singles final at Wimbledon.",
+                 "Who won the women's singles Wimbledon final?")
+
+
+def test_a_list_entry_binds_its_name_to_its_own_year():
+    """A list of winners run into one sentence: the year of the answer's entry is its year."""
+    us_open = ("Us Open Men's Singles Winners ; 2021, Daniil Medvedev (RUS), Novak Djokovic (SRB) ; "
+               "2020, Dominic Thiem (AUT), Alexander Zverev (GER) ; 2019, Rafael Nadal (ESP) ...")
+    q = "Who won the men's singles U.S. Open in 2020?"
+    assert not binds("Rafael Nadal won the men's singles U.S. Open in 2020.", us_open, q)
+    assert binds("Dominic Thiem won the men's singles U.S. Open in 2020.", us_open, q)
+    maxwell = ("Maxwell Award Recipients. Since 1937 · 2020 - DeVonta Smith, University of Alabama · "
+               "2019 - Joe Burrow, Louisiana State University · 2018 - Tua Tagovailoa, Alabama")
+    q = "Who is the Maxwell Award winner in 2019?"
+    assert binds("The Maxwell Award winner in 2019 is Joe Burrow, Louisiana State University.", maxwell, q)
+    assert not binds("The Maxwell Award winner in 2019 is DeVonta Smith.", maxwell, q)

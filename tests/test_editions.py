@@ -63,6 +63,8 @@ def test_a_date_once_due_and_replaced_is_not_when_it_came_out():
     cyberpunk = "Cyberpunk 2077's original release date was April 16, 2020, which was announced at E3 2019."
     q = "What is the release date of Cyberpunk 2077?"
     assert not binds("Cyberpunk 2077 was released on April 16, 2020.", cyberpunk, q)
+    # nor when the answer is the sentence itself, quoted: its other clause's "E3 2019" gives no date
+    assert not binds(cyberpunk, cyberpunk, q)
     assert binds("It came out on December 10, 2020.", "CD Projekt released Cyberpunk 2077 on December 10, 2020.", q)
     # "originally released" is when it came out
     assert binds("It was released in 2010.", "Originally released for the Wii in 2010 in Japan.",

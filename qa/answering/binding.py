@@ -14,7 +14,11 @@ Written by hand (no library in our stack does this): the question's qualifiers a
 - and the passage is not about other years only: when it names years, or its article has a
   date, the asked year is among them. A passage with neither is not known to be about
   another year and may answer (unknown stays unknown: a syndicated copy often has no
-  date). The quarter, men's or women's, and the edition or instalment ("the 93rd Academy
+  date), but not who won or was chosen in the asked year: every year has its winner, and
+  a passage that tells no year tells none of them ("Past champions, winners of The Open"
+  for the 2020 British Open). In a list run into one sentence, the answer's entry is its
+  sentence: "2020, Dominic Thiem ; 2019, Rafael Nadal" binds Nadal to 2019 only. The
+  quarter, men's or women's, and the edition or instalment ("the 93rd Academy
   Awards", "season 4", "the first season") are often left unsaid where the answer stands
   ("fourth straight quarter of profits"): for them too only a conflict counts ("Season 3
   of The Crown premiered ..." for season 4, "the tenth and final season" for the first);
@@ -42,8 +46,10 @@ Written by hand (no library in our stack does this): the question's qualifiers a
   another game than "Marvel's Spider-Man"; nor does the clause that holds the answer name
   only other editions ("announced the Pixel 4a and Pixel 5 in October 2020, adding the
   Pixel 5a in August 2021");
-- and, when the question asks for a date, the clause that gives it does not give it as a
-  date once due and since replaced ("its original release date was April 16, 2020");
+- and, when the question asks for a date, the clause that gives it (the one that writes
+  a day or month, when the answer is a quoted sentence with other numbers) does not give
+  it as a date once due and since replaced ("its original release date was April 16,
+  2020, which was announced during an E3 2019 trailer");
 - and the passage does not have the answer lose where the claim has it win: "Serena
   Williams lost to Bianca Andreescu" does not support "Serena Williams won the U.S. Open"
   (the verbs next to the name tell: "X won", "X beat Y", "Y lost to X", "beaten by X"),
@@ -63,11 +69,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answering.answer_type import MONTHS, Kind, expected
+from qa.answering.answer_type import MONTHS, Kind, expected, gives
 from qa.answering.citations import split_claims
 from qa.answering.editions import about_a_work, other_edition_only
 from qa.answering.outcomes import (
-    claims_a_choice, claims_a_win, only_a_place, only_a_prospect, outcomes, says_it_lost, tells_no_win,
+    asks_who_won, claims_a_choice, claims_a_win, only_a_place, only_a_prospect, outcomes, says_it_lost,
+    tells_no_win,
 )
 from qa.answering.roles import asked_roles, elsewhere, roles
 from qa.answering.topic import _keys, _us, about, question_names
@@ -205,6 +212,9 @@ def _anchors(claim: str, question: str) -> tuple[set[str], set[str]]:
     return names, figures
 
 
+# the entries of a list run into one sentence: "2020, Dominic Thiem (AUT) ; 2019, Rafael Nadal
+# (ESP)", "2020 - DeVonta Smith, Alabama · 2019 - Joe Burrow, LSU"
+_ITEM = re.compile(r"\s*[;·|•]\s*")
 _CLAUSE = re.compile(r"[,;]\s+(?!\d)|\s+(?:while|but|whereas)\s+")  # not "April 16, 2020"
 # a date that a later one replaced: "its original release date was April 16, 2020", "delayed
 # from March" (not "originally released in 2010": that is when it came out)
@@ -302,6 +312,9 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
             # "2020 Olympics" held in 2021.
             return False
         dated = _clauses(holding, set(), figures)
+        # the clauses that give a day or month, when some do: a quoted sentence's other
+        # numbers ("..., which was announced during an E3 2019 trailer") give no date
+        dated = [c for c in dated if gives(Kind.DATE, c, "")] or dated
         if dated and all(_SUPERSEDED.search(c) for c in dated):
             return False  # the date it was once due, not when it came out
     if win and (says_it_lost(holding, names) or tells_no_win(holding, names) or only_a_place(holding, names)):
@@ -317,11 +330,16 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
     for sentence in holding:
         if asked.conflicts(qualifiers(sentence)):
             return False  # the answer's own sentence is about another year, quarter, sex or instalment
+    items = [i for s in holding for i in _ITEM.split(s) if _holds(i, names, figures)]
+    if asked.years and items and all(years(i) and not years(i) & asked.years for i in items):
+        return False  # a list's entry for another year: "2020, Dominic Thiem ; 2019, Rafael Nadal" for 2020
     if asked.years and (win or choice) and holding and not any(years(s) for s in holding):
         written = year_of(date)  # or the next year's: a postponed "Tokyo 2020", a final in January
         if written and not any(0 <= int(w) - int(a) <= 1 for w in written for a in asked.years):
             return False  # "Rybakina won ... on Saturday ... since 2018" in an article of 2022
     said = years(passage_text) | year_of(date)
+    if asked.years and (win or choice or asks_who_won(question)) and not said:
+        return False  # who won in 2020, from a passage with no year and no date: not known to be 2020's
     if asked.years and said and not asked.years & said:
         return False  # the passage and its article's date are about other years only
     if asked.years and dates_another_event(passage_text, question, asked.years):
