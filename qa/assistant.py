@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from qa.answering import focus, generate, prompts
+from qa.answering.avoid import repeats, second_draft
 from qa.answering.condense import condense, fallback
 from qa.answering.editions import the_work_first
 from qa.answering.outcomes import asks_who_won, names_only_candidates
@@ -263,7 +264,8 @@ class Assistant:
         self, question: str, *, standalone: bool = False, filters: Filters | None = None
     ) -> Iterator[Event]:
         """Yield `Sources` (the passages) first, then `Delta`s of text, `Retrying` when the
-        model is asked again with the passages the question is about, then the `Answer`.
+        model is asked again (the checks refused its answer, or it missed the passage the
+        question is about), then the `Answer`.
 
         A question is a follow-up of the conversation so far; a `standalone` one neither
         reads nor extends it, so several threads can ask through one `Assistant` at once.
@@ -334,21 +336,21 @@ class Assistant:
             parts.append(delta)
             yield Delta(text=delta)
         reply = "".join(parts)
-        final = generate.finish(question, reply, passages, Timings(), articles)
-        if self.settings.check_responsive and not final.refused and not answers_question(search, final.text, llm):
-            final = generate.refusal(question, passages, Timings())  # related facts, not an answer
+        final = self._checked(question, search, reply, passages, articles, llm)
+        second = second_draft(question, reply, passages, articles, llm) \
+            if final.refused and self.settings.second_draft else None
+        if second:  # the checks refused the answer: once more, its words barred
+            log.info("asking again without %s", second.words)
+            yield Retrying(passages=list(range(1, len(passages) + 1)), barred=second.words)
+            again = self._ask_again(llm, messages, second.extra)
+            retried = self._checked(question, search, again, passages, articles, llm)
+            if not retried.refused and not repeats(retried.text, second.words):  # the same checks
+                final = retried
         subset = focus.retry_passages(search, final, passages) if self.settings.focus_retry else []
         if subset:  # the answer missed the passage the question is about: ask with it alone
             log.info("asking again with passages %s only", subset)
             yield Retrying(passages=subset)
-            try:
-                retry = "".join(llm.stream(
-                    generate.build_messages(question, [passages[n - 1] for n in subset], earlier),
-                    max_tokens=self.settings.llm_max_tokens, temperature=self.settings.llm_temperature,
-                ))
-            except QAError as exc:  # the first answer is whole and checked: it stands
-                log.warning("the focused retry failed, the first answer stands: %s", exc)
-                retry = ""
+            retry = self._ask_again(llm, generate.build_messages(question, [passages[n - 1] for n in subset], earlier))
             retried = generate.finish(question, focus.renumber(retry, subset), passages, Timings(), articles)
             if not retried.refused:  # the same checks; a refusal never replaces an answer
                 final = retried
@@ -362,6 +364,24 @@ class Assistant:
         final = final.model_copy(update={"timings": timings, "search_query": search})
         self._remember(final, standalone)
         yield final
+
+    def _checked(self, question: str, search: str, reply: str, passages: list[Passage],
+                 articles: list[str] | None, llm: ChatModel) -> Answer:
+        answer = generate.finish(question, reply, passages, Timings(), articles)
+        if self.settings.check_responsive and not answer.refused and not answers_question(search, answer.text, llm):
+            return generate.refusal(question, passages, Timings())  # related facts, not an answer
+        return answer
+
+    def _ask_again(self, llm: ChatModel, messages: list, extra: dict | None = None) -> str:
+        """The reply to a second try, or "" when the endpoint fails: what was answered before
+        is whole and checked, and stands."""
+        options = {"extra": extra} if extra else {}
+        try:
+            return "".join(llm.stream(messages, max_tokens=self.settings.llm_max_tokens,
+                                      temperature=self.settings.llm_temperature, **options))
+        except QAError as exc:
+            log.warning("asking again failed, the first answer stands: %s", exc)
+            return ""
 
     def ask(self, question: str, *, standalone: bool = False, filters: Filters | None = None) -> Answer:
         """Answer `question` (a follow-up of the earlier ones unless `standalone`)."""

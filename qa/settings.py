@@ -150,6 +150,11 @@ class Settings(BaseSettings):
         description="Ask the model whether a checked answer answers the question (one short "
         "extra call); a no turns it into the refusal.",
     )
+    second_draft: bool = Field(
+        default=True,
+        description="When the checks refuse an answer and a passage holds a bound one, ask the model "
+        "once more with the refused answer's words barred (qa/answering/avoid.py; the embedded model only).",
+    )
     focus_retry: bool = Field(
         default=True,
         description="When the checked answer missed the passage that holds the question's rare words, "

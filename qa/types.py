@@ -168,8 +168,11 @@ class Delta(_Frozen):
 
 
 class Retrying(_Frozen):
-    """Sent after the Deltas when the checked answer missed the passage the question is
-    about (see `qa.answering.focus`): the model is asked again with `passages` (their numbers) only,
-    without streaming; the `Answer` that follows is the checked result."""
+    """Sent after the Deltas when the model is asked again, without streaming; the `Answer`
+    that follows is the checked result. Either the checks refused the answer and `barred`
+    holds its words, kept out of the second draft (`qa.answering.avoid`), or the checked
+    answer missed the passage the question is about (`qa.answering.focus`) and the model is
+    asked with `passages` (their numbers) only."""
 
     passages: list[int]
+    barred: list[str] = []

@@ -254,6 +254,32 @@ def test_the_warm_up_fills_every_slot_of_the_server(settings, total_slots, sent)
         server.shutdown()
 
 
+@pytest.mark.parametrize("total_slots", [2, None])
+def test_barred_words_reach_each_server_in_its_own_format(settings, total_slots):
+    """llama-server (it answers `/props`) takes [text, false] pairs; llama-cpp-python's
+    server an object keyed by text, with `logit_bias_type` "tokens" (a hosted endpoint
+    would read those keys as token ids: only the embedded model's chat can bar words)."""
+    server, url, bodies = _slotted_server(total_slots)
+    try:
+        from qa.models.announcement import announce
+
+        announce(settings, url, os.getpid())
+        model = EmbeddedServer(settings)
+        chat = EmbeddedChat(model, base_url=model.start(), model=MODEL_NAME, timeout=5)
+        extra = chat.barring(["Brandon"])
+        "".join(chat.stream([{"role": "user", "content": "q"}], max_tokens=4, temperature=0, extra=extra))
+        if total_slots:
+            assert bodies[-1]["logit_bias"] == [["Brandon", False], [" Brandon", False]]
+        else:
+            assert bodies[-1]["logit_bias"] == {"Brandon": -100.0, " Brandon": -100.0}
+            assert bodies[-1]["logit_bias_type"] == "tokens"
+        from qa.models.llm import OpenAIChat
+
+        assert not hasattr(OpenAIChat, "barring")  # a hosted endpoint: its tokens are not known
+    finally:
+        server.shutdown()
+
+
 def test_a_chat_left_open_past_the_keep_alive_asks_the_server_announced_now(settings):
     """The background server stopped while a process held on to it (a chat left open for
     longer than QA_KEEP_ALIVE): its next question goes to the server announced now (or one

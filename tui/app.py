@@ -266,8 +266,11 @@ class ChatApp(IngestWorkers, FilterCommand, App[None]):
 
     async def _retrying(self, view: AnswerView, event: Retrying) -> None:
         if not view.cancelled:
-            marks = ", ".join(f"[{n}]" for n in event.passages)
-            self.status.activity = f"Checking: asking again with {marks} only…"
+            if event.barred:
+                self.status.activity = f"Checking: the sources do not bear out {', '.join(event.barred)}; asking again…"
+            else:
+                marks = ", ".join(f"[{n}]" for n in event.passages)
+                self.status.activity = f"Checking: asking again with {marks} only…"
 
     async def _answered(self, view: AnswerView, answer: Answer) -> None:
         if view.cancelled:

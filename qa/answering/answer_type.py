@@ -165,7 +165,7 @@ def _name_runs(text: str) -> list[tuple[list[str], str]]:
 _DIGIT_LETTER = re.compile(r"(?<=\d)-[A-Za-z]\b")
 
 
-def _new_names(text: str, question: str) -> set[str]:
+def new_names(text: str, question: str) -> set[str]:
     text = _DIGIT_LETTER.sub(" ", text)  # "3-D" names no "D" (but "X" in "rebranded as X" is a name)
     asked = {stem(t) for t in TOKEN.findall(question)}
     asked_runs = [run for _, run in _name_runs(question)]
@@ -228,7 +228,7 @@ def gives(kind: Kind, answer: str, question: str) -> bool:
     if kind is Kind.DATE:  # "may" counts only beside a number ("3 May"), not as the verb
         months = words & MONTHS
         return bool(NUMERIC_DATE.search(answer) or months - {"may"} or months and re.search(r"\d", answer))
-    names = _new_names(answer, question)
+    names = new_names(answer, question)
     if _asks_who(question):  # a nationality is not a person: "Colombian won ..." (but "The Indians won")
         names -= {stem(t) for t in TOKEN.findall(answer) if t.lower() in DEMONYMS}
     return bool(names)

@@ -19,7 +19,8 @@ Never after a refusal, the model's or the checks': asking again until something 
 would turn "the articles do not say" into a guess (measured on the dev set: a dropped
 "Qaim is still held" became "the border town of Bukamal", a wrong town; over five archive
 splits, asking again over the passages a refused draft did not cite made 3 answers right,
-14 wrong and 24 absent facts answered: `evals/measurements/2026-12-01-splits`). The retry's
+14 wrong and 24 absent facts answered: `evals/measurements/2026-12-01-splits`). A draft the
+checks refused has its own, narrower second try (`qa.answering.avoid`). The retry's
 answer goes through the same checks and replaces the first one only when something of it
 survives them.
 """

@@ -91,6 +91,13 @@ def _quotable(question: str, candidates: list[tuple[int, str]], passages: Sequen
     return None
 
 
+def answerable_here(question: str, passages: Sequence[Passage], articles: Sequence[str] | None = None) -> bool:
+    """Whether a passage holds a sentence that gives the kind of answer the question asks
+    for, bound as any answer must be (`_quotable`): that a second draft has something to find."""
+    candidates = [(n, neutralise(p.text)) for n, p in enumerate(passages, start=1)]
+    return _quotable(question, candidates, passages, articles) is not None
+
+
 def finish(question: str, reply: str, passages: Sequence[Passage], timings: Timings,
            articles: Sequence[str] | None = None) -> Answer:
     """Check the reply sentence by sentence against the passages (see `qa.answering.verify`).

@@ -99,7 +99,7 @@ def ask_cmd(
                     streamed = True
             elif isinstance(event, Retrying):
                 if not as_json and cli.out.is_terminal:
-                    cli.out.print(Text(f" (checking: asking again with {_numbers(event.passages)} only)", style="dim"))
+                    cli.out.print(Text(f" (checking: {_again(event)})", style="dim"))
             else:
                 final = event
     except QAError:
@@ -114,6 +114,12 @@ def ask_cmd(
         cli.out.print("\n")
         cli.out.rule(style="dim")
     _print_answer(final)
+
+
+def _again(event) -> str:
+    if event.barred:
+        return f"the sources do not bear out {', '.join(event.barred)}; asking again"
+    return f"asking again with {_numbers(event.passages)} only"
 
 
 def _numbers(passages: list[int]) -> str:

@@ -263,6 +263,7 @@ class EmbeddedChat(OpenAIChat):
         self.shared = server.shared
         self.stopped = False
         self._slots: int | None = None
+        self._native = False  # llama.cpp's llama-server rather than llama-cpp-python's (`slots` finds out)
 
     def stream(self, messages, *, max_tokens: int, temperature: float, extra: dict | None = None):
         if self.shared and shared_server(self.server.settings, probe=False) != self.base_url:
@@ -280,9 +281,21 @@ class EmbeddedChat(OpenAIChat):
             try:
                 with urllib.request.urlopen(self.base_url.removesuffix("/v1") + "/props", timeout=5) as r:
                     self._slots = max(1, int(json.loads(r.read()).get("total_slots", 1)))
+                self._native = True  # llama-server answers /props
             except (OSError, ValueError, TypeError):
-                self._slots = 1
+                self._slots, self._native = 1, False
         return self._slots
+
+    def barring(self, words: list[str]) -> dict:
+        """The request's fields that keep `words` out of the reply (`qa.answering.avoid`),
+        with and without the space before a word (" Brandon" and "Brandon" are other
+        tokens). Both servers take a logit bias keyed by text and bar every token of each
+        key: llama-server as [text, false] pairs, llama-cpp-python's server as an object
+        when `logit_bias_type` is "tokens"."""
+        texts = [v for w in words for v in (w, " " + w)]
+        if self.slots() and self._native:
+            return {"logit_bias": [[t, False] for t in texts]}
+        return {"logit_bias": {t: -100.0 for t in texts}, "logit_bias_type": "tokens"}
 
     def warm(self, messages, *, temperature: float) -> None:
         """Have every slot read `messages` (the fixed start of the answer prompt): a second

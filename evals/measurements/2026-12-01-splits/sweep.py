@@ -32,7 +32,8 @@ class Cached:
         return getattr(self.inner, name)
 
     def stream(self, messages, max_tokens=None, temperature=None, **kw):
-        key = hashlib.sha256(json.dumps([messages, max_tokens, temperature], sort_keys=True).encode()).hexdigest()
+        request = [messages, max_tokens, temperature] + ([kw["extra"]] if kw.get("extra") else [])
+        key = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
         with dbm.open(self.path, "c") as db:
             text = db[key].decode() if key in db else None
         if text is None:
