@@ -337,10 +337,11 @@ def test_the_place_where_it_was_won_is_not_the_winner():
     host = ("The United States dominated the snowboard events at the 2018 Winter Olympics in Pyeongchang, "
             "South Korea with gold medals in the halfpipe.")
     assert not binds("South Korea won the most medals at the 2018 Winter Olympics.", host, q)
-    assert not binds("South Korea won the most medals.", "Norway won 39 medals at the 2018 Games in South Korea.", q)
+    assert not binds("South Korea won the most medals.", "Norway won the most medals at the 2018 Games in South Korea.", q)
     # named as the winner somewhere in the passage, or as a place and a winner: it may have won
     assert binds("Norway won the most medals at the 2018 Winter Olympics.",
-                 "Norway won 39 medals at the 2018 Winter Olympics in Pyeongchang, South Korea.", q)
+                 "Norway won 39 medals, the most of any nation, at the 2018 Winter Olympics in Pyeongchang, "
+                 "South Korea.", q)
     assert binds("South Korea won the most medals at the 2018 Winter Olympics.",
                  "South Korea, which won the most medals at the 2018 Winter Olympics in South Korea, celebrated.", q)
     # "at" a club is no place it was held at; an owner is no place; the host may win too
@@ -398,3 +399,18 @@ def test_a_list_entry_binds_its_name_to_its_own_year():
     q = "Who is the Maxwell Award winner in 2019?"
     assert binds("The Maxwell Award winner in 2019 is Joe Burrow, Louisiana State University.", maxwell, q)
     assert not binds("The Maxwell Award winner in 2019 is DeVonta Smith.", maxwell, q)
+
+
+def test_asked_for_the_most_the_answers_sentence_must_rank_it():
+    q = "Which country won the most medals at the 2018 Winter Olympics?"
+    claim = "The United States won the most medals at the 2018 Winter Olympics."
+    us = ("The United States dominated the snowboard events at the 2018 Winter Olympics in Pyeongchang, "
+          "South Korea with gold medals in the halfpipe.")
+    assert not binds(claim, us, q, "2018-02-14")
+    norway = "Norway won the most medals at the 2018 Winter Olympics."
+    assert binds(norway, "After 19 days of competition at the 2018 Winter Olympics in PyeongChang, South Korea, "
+                 "Norway came out on top of the final medal count.", q, "2018-02-25")
+    assert binds(norway, "Norway collected 39 medals in 2018, the largest haul by any country in a single Winter "
+                 "Olympics.", q, "2022-02-05")
+    assert binds("Deir el-Zour is the largest city in eastern Syria.", "Deir el-Zour is the largest city in "
+                 "eastern Syria and the capital of the province.", "What is the largest city in eastern Syria?")

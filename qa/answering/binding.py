@@ -50,6 +50,10 @@ Written by hand (no library in our stack does this): the question's qualifiers a
   a day or month, when the answer is a quoted sentence with other numbers) does not give
   it as a date once due and since replaced ("its original release date was April 16,
   2020, which was announced during an E3 2019 trailer");
+- and, when the question asks for the most, the largest or the highest, a sentence that
+  names the answer ranks it ("came out on top of the final medal count", "the largest haul
+  by any country"): "The United States dominated the snowboard events ... with gold medals"
+  does not say it won the most medals;
 - and the passage does not have the answer lose where the claim has it win: "Serena
   Williams lost to Bianca Andreescu" does not support "Serena Williams won the U.S. Open"
   (the verbs next to the name tell: "X won", "X beat Y", "Y lost to X", "beaten by X"),
@@ -212,6 +216,11 @@ def _anchors(claim: str, question: str) -> tuple[set[str], set[str]]:
     return names, figures
 
 
+# a question about the most, the largest, the highest: the answer's sentence must rank it
+# ("came out on top of the medal count", "the largest haul", "set the record for most medals")
+_ASKS_RANK = re.compile(r"\b(?:most|least|fewest|highest|lowest|largest|smallest|biggest)\b", re.IGNORECASE)
+_RANKS = re.compile(r"\b(?:most|least|fewest|top|topped|tops|record|led|leads|leading|first|\w+est)\b"
+                    r"|more\s+than\s+any", re.IGNORECASE)
 # the entries of a list run into one sentence: "2020, Dominic Thiem (AUT) ; 2019, Rafael Nadal
 # (ESP)", "2020 - DeVonta Smith, Alabama · 2019 - Joe Burrow, LSU"
 _ITEM = re.compile(r"\s*[;·|•]\s*")
@@ -321,6 +330,8 @@ def binds(claim: str, passage_text: str, question: str, date: str | None = None)
         return False  # lost, won nothing, or was where it was won (the host)
     if choice and only_a_prospect(holding, claim):
         return False  # "one of the finalists will be named ..." names no one yet
+    if (names or figures) and holding and _ASKS_RANK.search(question) and not any(_RANKS.search(s) for s in holding):
+        return False  # "dominated the snowboard events" does not say who won the most medals
     if not asked and not wanted_roles:
         return True
     if wanted_roles and names and holding and not any(wanted_roles & roles(s) for s in holding):
