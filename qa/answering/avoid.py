@@ -6,14 +6,17 @@ passage), the first date it reads (the Torna DLC's for Xenoblade Chronicles 2). 
 refuse it, rightly; asked again over the same passages, even with the cited ones moved
 last, it writes the same answer (`evals/measurements/2026-12-01-splits/reorder`). Barring
 the refused answer's own words from the reply (a logit bias, applied by the model server)
-makes it read the passages for another candidate: "2019 - Joe Burrow" in a list of winners,
-"Release date. December 1, 2017".
+makes it read the passages for another candidate: "Release date. December 1, 2017" for
+Xenoblade Chronicles 2, the date Cyberpunk 2077 was delayed to rather than the one it was
+once due.
 
 Asked only when a passage holds a sentence that gives the kind of answer asked for and is
 bound as any answer must be (`generate.answerable_here`): with none, a second draft can only
-be another guess (unguarded, 22 more absent facts were answered over five archive splits).
+be another guess (asked after every refused draft, 22 more absent facts were answered over
+five archive splits, before the bindings fixed with this; `evals/measurements/2026-12-01-splits`).
 The second draft goes through the same checks, and replaces the refusal only when something
-of it survives them and is not the refused answer again (`repeats`). Never after the model's own refusal ("the articles do not say").
+of it survives them and is not the refused answer again (`repeats`). Never after the
+model's own refusal ("the articles do not say").
 
 The words barred are the refused answer's: for a name, its capitalised words that the
 question lacks; for a date, its month words. A figure's digits are not barred (they are
