@@ -507,6 +507,35 @@ def test_the_status_says_when_the_model_is_asked_again_and_the_checked_retry_is_
     run(scenario)
 
 
+class BarringGatedLLM(RetryGatedLLM):
+    """As the embedded model: it can be told to bar words (`qa.answering.avoid`)."""
+
+    def barring(self, words: list[str]) -> dict:
+        return {"logit_bias": {w: -100.0 for w in words}}
+
+    def stream(self, messages, *, max_tokens: int, temperature: float, extra=None) -> Iterator[str]:
+        yield from super().stream(messages, max_tokens=max_tokens, temperature=temperature)
+
+
+def test_the_status_names_the_refused_answer_when_the_model_is_asked_again_without_it(make_app):
+    from qa.answering.prompts import refusal_sentence
+
+    llm = BarringGatedLLM("The capital was Aleppo [1].", refusal_sentence())
+    app = make_app(llm)
+
+    async def scenario():
+        async with app.run_test(size=(140, 40)) as pilot:
+            await ready(app, pilot)
+            view = await ask(app, pilot, "Which city had served as Islamic State's de facto capital in Syria?", wait=False)
+            await until(pilot, lambda: "do not bear out Aleppo" in app.status.activity)
+            assert view.answer is None
+            llm.gate.set()
+            await until(pilot, lambda: view.answer is not None and app.running is None)
+            assert view.answer.refused and len(llm.calls) == 2
+
+    run(scenario)
+
+
 def test_a_question_sent_while_the_articles_are_prepared_is_kept_and_answered_when_ready(
         settings, store, fake_embedder, tmp_path):
     """First run: the store is empty and the seeds are being ingested. A question sent now is
