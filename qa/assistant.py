@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from qa.answering import focus, generate, prompts
-from qa.answering.avoid import repeats, second_draft
+from qa.answering.avoid import second_draft, taken
 from qa.answering.condense import condense, fallback
 from qa.answering.editions import the_work_first
 from qa.answering.outcomes import asks_who_won, names_only_candidates
@@ -344,7 +344,7 @@ class Assistant:
             yield Retrying(passages=list(range(1, len(passages) + 1)), barred=second.words)
             again = self._ask_again(llm, messages, second.extra)
             retried = self._checked(question, search, again, passages, articles, llm)
-            if not retried.refused and not repeats(retried.text, second.words):  # the same checks
+            if taken(retried, again, second):  # the same checks, and no repairs
                 final = retried
         subset = focus.retry_passages(search, final, passages) if self.settings.focus_retry else []
         if subset:  # the answer missed the passage the question is about: ask with it alone

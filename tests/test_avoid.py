@@ -4,9 +4,10 @@ passages, nor from a model whose tokens cannot be barred), and that its answer r
 refusal only when it survives the same checks."""
 
 from qa import Answer, Assistant, Retrying, Sources
-from qa.answering.avoid import refused_words, repeats, second_draft
+from qa.answering.avoid import SecondDraft, refused_words, repeats, second_draft, taken
+from qa.answering.generate import finish
+from qa.types import Passage, Timings
 from qa.answering.prompts import refusal_sentence
-from qa.types import Passage
 from tests.fakes import FakeLLM
 
 CAPITAL = "Which city had served as Islamic State's de facto capital in Syria?"
@@ -108,3 +109,35 @@ def test_the_setting_turns_it_off(settings, seeded_store, fake_embedder):
     assistant = Assistant(settings=settings.model_copy(update={"second_draft": False}), store=seeded_store,
                           embedder=fake_embedder, llm=llm)
     assert assistant.ask(CAPITAL, standalone=True).refused and len(llm.calls) == 1
+
+
+def _dated(i: int, text: str, date: str | None = None) -> Passage:
+    return Passage(id=f"p{i}", doc_id=f"d{i}", title="t", text=text, span=(0, len(text)), date=date)
+
+
+def test_a_second_draft_is_taken_only_as_the_model_wrote_it():
+    """The checks' repairs (a citation moved, a passage sentence quoted for an answer that
+    gives nothing) help a first draft; a second chance gets neither (both made RGB's
+    no-answer questions answered wrongly)."""
+    wimbledon = [
+        _dated(1, "Elena Rybakina won the women's singles final Wimbledon on Saturday ... since 2018, was the "
+                  "youngest women's finalist at Wimbledon since 2015 ...", "2022-07-09"),
+        _dated(2, "And Kerber becomes the Wimbledon champion for the first time when Williams's return flops into "
+                  "the net! Kerber tumbles to the grass, Williams ...", "2018-07-14"),
+    ]
+    moved = "Serena Williams won the women's singles Wimbledon in 2018 [1]."
+    answer = finish(WIMBLEDON_Q, moved, wimbledon, Timings())
+    assert not answer.refused and [c.n for c in answer.citations] == [2]  # what a first draft would get
+    assert not taken(answer, moved, SecondDraft(["Elena", "Rybakina"], {}))
+    blacklist = [
+        _dated(1, "The tenth and final season of The Blacklist was ordered on February 22, 2022.", "2022-02-22"),
+        _dated(2, "Originally, a 13-episode first season was planned, but after the premiere reached 12.3 million "
+                  "viewers, NBC ordered nine additional episodes on October 4, 2013.", "2013-10-04"),
+    ]
+    question, empty = "When will the first season of The Blacklist premiere?", "The final season was ordered on [1]."
+    answer = finish(question, empty, blacklist, Timings())
+    assert not answer.refused and "October 4, 2013" in answer.text  # a passage sentence, quoted
+    assert not taken(answer, empty, SecondDraft(["February"], {}))
+    kept = "Angelique Kerber won the women's singles final at Wimbledon in 2018 [2]."
+    answer = finish(WIMBLEDON_Q, kept, WIMBLEDON, Timings())
+    assert taken(answer, kept, SecondDraft(["Serena", "Williams"], {}))

@@ -15,8 +15,8 @@ bound as any answer must be (`generate.answerable_here`): with none, a second dr
 be another guess (asked after every refused draft, 22 more absent facts were answered over
 five archive splits, before the bindings fixed with this; `evals/measurements/2026-12-01-splits`).
 The second draft goes through the same checks, and replaces the refusal only when something
-of it survives them and is not the refused answer again (`repeats`). Never after the
-model's own refusal ("the articles do not say").
+of it survives them as the model wrote it, and it is not the refused answer again
+(`taken`). Never after the model's own refusal ("the articles do not say").
 
 The words barred are the refused answer's: for a name, its capitalised words that the
 question lacks; for a date, its month words. A figure's digits are not barred (they are
@@ -29,11 +29,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.answering import prompts
-from qa.answering.answer_type import MONTHS, TOKEN, Kind, expected, new_names
-from qa.answering.citations import is_refusal, strip_markers
+from qa.answering.answer_type import MONTHS, TOKEN, Kind, answers, expected, new_names
+from qa.answering.citations import is_refusal, split_claims, strip_markers
 from qa.answering.generate import answerable_here
 from qa.text import stem
-from qa.types import Passage
+from qa.types import Answer, Passage
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,23 @@ def repeats(answer: str, words: Sequence[str]) -> bool:
     Operations Command"'s."""
     said = {t.lower() for t in TOKEN.findall(answer)}
     return bool(words) and all(w.lower() in said for w in words)
+
+
+def taken(answer: Answer, reply: str, second: SecondDraft) -> bool:
+    """Whether the checked second draft replaces the refusal: something of it survived the
+    checks, as the model wrote it, and it is not the refused answer again (`repeats`).
+
+    As written: a first draft's wrong citation is moved to the passage that says it, and an
+    answer without the asked fact gets the passage sentence that gives it; a second chance
+    gets neither. Over RGB's questions with no answer, both turned second drafts into wrong
+    answers: "Serena Williams won the women's singles Wimbledon in 2018" moved to a passage
+    where Kerber becomes champion "when Williams's return flops into the net", and "was
+    ordered on [1]" for the first season's premiere replaced by "NBC ordered nine additional
+    episodes on October 4, 2013"."""
+    if answer.refused or repeats(answer.text, second.words):
+        return False
+    cited = {n for claim in split_claims(reply, len(answer.passages)) for n in claim.cited}
+    return {c.n for c in answer.citations} <= cited and answers(answer.question, strip_markers(reply))
 
 
 def second_draft(question: str, reply: str, passages: Sequence[Passage], articles: Sequence[str] | None,
