@@ -1,13 +1,13 @@
 """The second draft after the checks refused one (qa.answering.avoid): which words it bars,
 when it is asked (never after the model's own refusal, nor without a bound answer among the
 passages, nor from a model whose tokens cannot be barred), and that its answer replaces the
-refusal only when it survives the same checks."""
+refusal only when it survives the same checks as the model wrote it."""
 
 from qa import Answer, Assistant, Retrying, Sources
 from qa.answering.avoid import SecondDraft, refused_words, repeats, second_draft, taken
 from qa.answering.generate import finish
-from qa.types import Passage, Timings
 from qa.answering.prompts import refusal_sentence
+from qa.types import Passage, Timings
 from tests.fakes import FakeLLM
 
 CAPITAL = "Which city had served as Islamic State's de facto capital in Syria?"
